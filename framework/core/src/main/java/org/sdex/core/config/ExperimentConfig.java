@@ -1,0 +1,47 @@
+package org.sdex.core.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An experiment as written (by the Groovy DSL or by hand), before validation: the chosen data,
+ * SDE and model plugins, and the raw settings of each block. Blocks not written are absent: an
+ * experiment without {@code train} uses an analytic model; one without {@code sample} only trains.
+ * {@link org.sdex.core.run.ExperimentValidator} turns it into a fully checked plan.
+ */
+public final class ExperimentConfig {
+    public String name;
+    public String script;
+    public SourceLocation location = SourceLocation.UNKNOWN;
+    public PluginRef data;
+    public PluginRef sde;
+    public PluginRef model;
+    /** Blocks by name: "train", "sample" (later issues add "likelihood", ...). */
+    public final Map<String, Section> sections = new LinkedHashMap<>();
+    public Long seed;
+    public SourceLocation seedLocation = SourceLocation.UNKNOWN;
+
+    public Section section(String name) { return sections.get(name); }
+
+    public Section sectionOrCreate(String name, SourceLocation where) {
+        return sections.computeIfAbsent(name, k -> {
+            Section s = new Section();
+            s.location = where;
+            return s;
+        });
+    }
+
+    public ExperimentConfig copy() {
+        ExperimentConfig c = new ExperimentConfig();
+        c.name = name;
+        c.script = script;
+        c.location = location;
+        c.data = data == null ? null : data.copy();
+        c.sde = sde == null ? null : sde.copy();
+        c.model = model == null ? null : model.copy();
+        sections.forEach((k, v) -> c.sections.put(k, v.copy()));
+        c.seed = seed;
+        c.seedLocation = seedLocation;
+        return c;
+    }
+}

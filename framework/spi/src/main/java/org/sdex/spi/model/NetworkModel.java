@@ -1,0 +1,18 @@
+package org.sdex.spi.model;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * A score network defined in SameDiff. The network predicts the noise: the kernel applies the
+ * preconditioning {@code score = -output / sigma(t)} (as the reference does with scale_by_sigma and
+ * for VP-type SDEs), so architectures stay independent of the SDE.
+ */
+public non-sealed interface NetworkModel extends Model {
+    /**
+     * Adds the network to {@code sd}. {@code x} has shape [B, data shape...] and {@code noiseLabel}
+     * shape [B] (see {@link org.sdex.spi.sde.NoiseLabel}); returns an output of x's shape. Trainable
+     * weights are created with {@code sd.var} and initialised from the context's seeded {@code Rng}.
+     */
+    SDVariable define(SameDiff sd, SDVariable x, SDVariable noiseLabel);
+}

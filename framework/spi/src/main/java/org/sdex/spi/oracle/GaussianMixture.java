@@ -1,0 +1,276 @@
+package org.sdex.spi.oracle;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sdex.spi.random.Rng;
+import org.sdex.spi.sde.Sde;
+
+/**
+ * A Gaussian mixture {@code sum_k w_k N(mu_k, Sigma_k)} in any dimension, with its exact
+ * log-density, score and samples. Under a linear SDE the marginal at time t is again a mixture,
+ * {@code sum_k w_k N(alpha mu_k, alpha^2 Sigma_k + sigma^2 I)} ({@link #at(Sde, double)}), which makes
+ * it the ground truth for samplers and likelihoods. Computations are in double precision.
+ */
+public final class GaussianMixture {
+    private final double[] weights;
+    private final double[][] means;
+    private final double[][][] covariances;
+    private final int dim;
+    // per component: Cholesky factor, inverse covariance, log normaliser (log w - d/2 log 2pi - 1/2 log det)
+    private final double[][][] chol;
+    private final double[][][] precision;
+    private final double[] logNorm;
+
+    public GaussianMixture(double[] weights, double[][] means, double[][][] covariances) {
+        int k = weights.length;
+        if (k == 0) throw new IllegalArgumentException("a mixture needs at least one component");
+        if (means.length != k || covariances.length != k) {
+            throw new IllegalArgumentException("weights, means and covariances must have the same number of components ("
+                    + k + ", " + means.length + ", " + covariances.length + ")");
+        }
+        dim = means[0].length;
+        double total = 0;
+        for (double w : weights) {
+            if (!(w > 0)) throw new IllegalArgumentException("mixture weights must be positive, got " + Arrays.toString(weights));
+            total += w;
+        }
+        this.weights = new double[k];
+        for (int i = 0; i < k; i++) this.weights[i] = weights[i] / total;
+        this.means = new double[k][];
+        this.covariances = new double[k][][];
+        chol = new double[k][][];
+        precision = new double[k][][];
+        logNorm = new double[k];
+        for (int c = 0; c < k; c++) {
+            if (means[c].length != dim) throw new IllegalArgumentException("mean " + c + " has dimension " + means[c].length + ", expected " + dim);
+            if (covariances[c].length != dim) throw new IllegalArgumentException("covariance " + c + " is not " + dim + "x" + dim);
+            this.means[c] = means[c].clone();
+            this.covariances[c] = new double[dim][];
+            for (int i = 0; i < dim; i++) {
+                if (covariances[c][i].length != dim) throw new IllegalArgumentException("covariance " + c + " is not " + dim + "x" + dim);
+                this.covariances[c][i] = covariances[c][i].clone();
+                for (int j = 0; j < i; j++) {
+                    if (Math.abs(covariances[c][i][j] - covariances[c][j][i]) > 1e-9 * (1 + Math.abs(covariances[c][i][j]))) {
+                        throw new IllegalArgumentException("covariance " + c + " is not symmetric");
+                    }
+                }
+            }
+            chol[c] = cholesky(this.covariances[c], c);
+            precision[c] = inverseFromCholesky(chol[c]);
+            double logDet = 0;
+            for (int i = 0; i < dim; i++) logDet += 2 * Math.log(chol[c][i][i]);
+            logNorm[c] = Math.log(this.weights[c]) - 0.5 * dim * Math.log(2 * Math.PI) - 0.5 * logDet;
+        }
+    }
+
+    /** An isotropic mixture: component k is N(means[k], std[k]^2 I). */
+    public static GaussianMixture isotropic(double[] weights, double[][] means, double[] std) {
+        int d = means[0].length;
+        double[][][] cov = new double[weights.length][d][d];
+        for (int c = 0; c < weights.length; c++) for (int i = 0; i < d; i++) cov[c][i][i] = std[c] * std[c];
+        return new GaussianMixture(weights, means, cov);
+    }
+
+    public int dim() { return dim; }
+
+    public int components() { return weights.length; }
+
+    public double[] weights() { return weights.clone(); }
+
+    public double[] mean(int k) { return means[k].clone(); }
+
+    public double[][] covariance(int k) {
+        double[][] c = new double[dim][];
+        for (int i = 0; i < dim; i++) c[i] = covariances[k][i].clone();
+        return c;
+    }
+
+    /** The mixture of {@code alpha X + sigma Z} with X from this mixture and Z standard normal. */
+    public GaussianMixture pushed(double alpha, double sigma) {
+        int k = weights.length;
+        double[][] m = new double[k][dim];
+        double[][][] c = new double[k][dim][dim];
+        for (int q = 0; q < k; q++) {
+            for (int i = 0; i < dim; i++) {
+                m[q][i] = alpha * means[q][i];
+                for (int j = 0; j < dim; j++) c[q][i][j] = alpha * alpha * covariances[q][i][j];
+                c[q][i][i] += sigma * sigma;
+            }
+        }
+        return new GaussianMixture(weights, m, c);
+    }
+
+    /** The marginal p_t of this data distribution pushed through the SDE to time t. */
+    public GaussianMixture at(Sde sde, double t) { return pushed(sde.meanScale(t), sde.marginalStd(t)); }
+
+    /** Exact log-density of each row of x [B, d], in nats, as a double vector [B]. */
+    public INDArray logDensity(INDArray x) {
+        double[][] rows = rows(x);
+        double[] out = new double[rows.length];
+        double[] lp = new double[weights.length];
+        double[] diff = new double[dim];
+        for (int b = 0; b < rows.length; b++) {
+            componentLogs(rows[b], lp, diff);
+            out[b] = logSumExp(lp);
+        }
+        return Nd4j.createFromArray(out);
+    }
+
+    /** Exact score of each row of x [B, d]: sum_k r_k(x) (-Sigma_k^-1 (x - mu_k)); same dtype as x. */
+    public INDArray score(INDArray x) {
+        double[][] rows = rows(x);
+        double[][] out = new double[rows.length][dim];
+        double[] lp = new double[weights.length];
+        double[] diff = new double[dim];
+        for (int b = 0; b < rows.length; b++) {
+            componentLogs(rows[b], lp, diff);
+            double lse = logSumExp(lp);
+            for (int c = 0; c < weights.length; c++) {
+                double r = Math.exp(lp[c] - lse);
+                if (r == 0) continue;
+                for (int i = 0; i < dim; i++) diff[i] = rows[b][i] - means[c][i];
+                for (int i = 0; i < dim; i++) {
+                    double s = 0;
+                    for (int j = 0; j < dim; j++) s += precision[c][i][j] * diff[j];
+                    out[b][i] -= r * s;
+                }
+            }
+        }
+        return Nd4j.createFromArray(out).castTo(x.dataType()).reshape(x.shape());
+    }
+
+    /** Posterior component probabilities r_k(x) for each row: [B, K] doubles. */
+    public double[][] responsibilities(INDArray x) {
+        double[][] rows = rows(x);
+        double[][] out = new double[rows.length][weights.length];
+        double[] lp = new double[weights.length];
+        double[] diff = new double[dim];
+        for (int b = 0; b < rows.length; b++) {
+            componentLogs(rows[b], lp, diff);
+            double lse = logSumExp(lp);
+            for (int c = 0; c < weights.length; c++) out[b][c] = Math.exp(lp[c] - lse);
+        }
+        return out;
+    }
+
+    /** n exact draws [n, d]; the component of each draw is written into {@code labels} when non-null. */
+    public INDArray sample(int n, Rng rng, DataType type, int[] labels) {
+        double[] z = new double[dim];
+        double[][] out = new double[n][dim];
+        double[] cdf = new double[weights.length];
+        double acc = 0;
+        for (int c = 0; c < weights.length; c++) cdf[c] = acc += weights[c];
+        for (int b = 0; b < n; b++) {
+            double u = rng.nextDouble();
+            int c = 0;
+            while (c < cdf.length - 1 && u >= cdf[c]) c++;
+            if (labels != null) labels[b] = c;
+            rng.fillGaussian(z, 0, dim);
+            for (int i = 0; i < dim; i++) {
+                double s = means[c][i];
+                for (int j = 0; j <= i; j++) s += chol[c][i][j] * z[j];
+                out[b][i] = s;
+            }
+        }
+        return Nd4j.createFromArray(out).castTo(type);
+    }
+
+    public INDArray sample(int n, Rng rng, DataType type) { return sample(n, rng, type, null); }
+
+    /** Mean of the whole mixture. */
+    public double[] mixtureMean() {
+        double[] m = new double[dim];
+        for (int c = 0; c < weights.length; c++) for (int i = 0; i < dim; i++) m[i] += weights[c] * means[c][i];
+        return m;
+    }
+
+    /** Covariance of the whole mixture (law of total covariance). */
+    public double[][] mixtureCovariance() {
+        double[] m = mixtureMean();
+        double[][] cov = new double[dim][dim];
+        for (int c = 0; c < weights.length; c++) {
+            for (int i = 0; i < dim; i++) {
+                for (int j = 0; j < dim; j++) {
+                    cov[i][j] += weights[c] * (covariances[c][i][j] + (means[c][i] - m[i]) * (means[c][j] - m[j]));
+                }
+            }
+        }
+        return cov;
+    }
+
+    private void componentLogs(double[] x, double[] lp, double[] diff) {
+        for (int c = 0; c < weights.length; c++) {
+            for (int i = 0; i < dim; i++) diff[i] = x[i] - means[c][i];
+            // Mahalanobis distance through the Cholesky factor: solve L y = diff, |y|^2
+            double q = 0;
+            double[][] l = chol[c];
+            double[] y = new double[dim];
+            for (int i = 0; i < dim; i++) {
+                double s = diff[i];
+                for (int j = 0; j < i; j++) s -= l[i][j] * y[j];
+                y[i] = s / l[i][i];
+                q += y[i] * y[i];
+            }
+            lp[c] = logNorm[c] - 0.5 * q;
+        }
+    }
+
+    private double[][] rows(INDArray x) {
+        if (x.rank() < 1 || x.length() % dim != 0 || x.length() / x.size(0) != dim) {
+            throw new IllegalArgumentException("expected points of dimension " + dim + ", got shape " + Arrays.toString(x.shape()));
+        }
+        return x.reshape(x.size(0), dim).castTo(DataType.DOUBLE).toDoubleMatrix();
+    }
+
+    private static double logSumExp(double[] v) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double d : v) m = Math.max(m, d);
+        if (m == Double.NEGATIVE_INFINITY) return m;
+        double s = 0;
+        for (double d : v) s += Math.exp(d - m);
+        return m + Math.log(s);
+    }
+
+    private double[][] cholesky(double[][] a, int component) {
+        int n = a.length;
+        double[][] l = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = a[i][j];
+                for (int k = 0; k < j; k++) s -= l[i][k] * l[j][k];
+                if (i == j) {
+                    if (!(s > 0)) throw new IllegalArgumentException("covariance " + component + " is not positive definite");
+                    l[i][i] = Math.sqrt(s);
+                } else {
+                    l[i][j] = s / l[j][j];
+                }
+            }
+        }
+        return l;
+    }
+
+    private static double[][] inverseFromCholesky(double[][] l) {
+        int n = l.length;
+        // inverse of L, then (L L^T)^-1 = L^-T L^-1
+        double[][] li = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            li[i][i] = 1 / l[i][i];
+            for (int j = 0; j < i; j++) {
+                double s = 0;
+                for (int k = j; k < i; k++) s -= l[i][k] * li[k][j];
+                li[i][j] = s / l[i][i];
+            }
+        }
+        double[][] inv = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = Math.max(i, j); k < n; k++) s += li[k][i] * li[k][j];
+                inv[i][j] = s;
+            }
+        }
+        return inv;
+    }
+}

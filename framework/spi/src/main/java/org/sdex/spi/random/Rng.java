@@ -1,0 +1,90 @@
+package org.sdex.spi.random;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Counter-based random numbers (SplitMix64 over seed and counter). The whole state is two longs,
+ * so it goes into a checkpoint and comes back exactly, and {@link #fork(long)} gives independent
+ * streams (one per sample, per step, ...) without sharing state between threads or batches.
+ * Not thread-safe: give each thread its own fork.
+ */
+public final class Rng {
+    private final long seed;
+    private long counter;
+
+    public Rng(long seed) { this(seed, 0); }
+
+    private Rng(long seed, long counter) {
+        this.seed = seed;
+        this.counter = counter;
+    }
+
+    /** Restores a generator from {@link #state()}. */
+    public static Rng fromState(long[] state) { return new Rng(state[0], state[1]); }
+
+    /** {seed, counter}: everything needed to continue this stream exactly. */
+    public long[] state() { return new long[] {seed, counter}; }
+
+    /** An independent stream derived from this one's seed and {@code stream}; does not advance this one. */
+    public Rng fork(long stream) { return new Rng(mix(seed ^ mix(stream + 0x9E3779B97F4A7C15L))); }
+
+    public long nextLong() { return mix(seed + 0x9E3779B97F4A7C15L * (++counter)); }
+
+    /** Uniform in [0, 1), 53 bits. */
+    public double nextDouble() { return (nextLong() >>> 11) * 0x1.0p-53; }
+
+    /** Uniform in (0, 1], safe under log. */
+    private double nextOpen() { return ((nextLong() >>> 11) + 1) * 0x1.0p-53; }
+
+    public int nextInt(int bound) { return (int) Math.floorMod(nextLong(), (long) bound); }
+
+    public double nextGaussian() {
+        double[] two = new double[2];
+        fillGaussian(two, 0, 2);
+        return two[0];
+    }
+
+    /** Standard normal via Box-Muller; consumes one counter step per value. */
+    public void fillGaussian(double[] out, int from, int to) {
+        int i = from;
+        while (i < to) {
+            double r = Math.sqrt(-2.0 * Math.log(nextOpen()));
+            double a = 2.0 * Math.PI * nextDouble();
+            out[i++] = r * Math.cos(a);
+            if (i < to) out[i++] = r * Math.sin(a);
+        }
+    }
+
+    public INDArray normal(DataType type, long... shape) {
+        double[] v = new double[Math.toIntExact(length(shape))];
+        fillGaussian(v, 0, v.length);
+        return Nd4j.create(v, shape, type);
+    }
+
+    public INDArray uniform(DataType type, long... shape) {
+        double[] v = new double[Math.toIntExact(length(shape))];
+        for (int i = 0; i < v.length; i++) v[i] = nextDouble();
+        return Nd4j.create(v, shape, type);
+    }
+
+    /** Rademacher (+1/-1 with equal probability). */
+    public INDArray rademacher(DataType type, long... shape) {
+        double[] v = new double[Math.toIntExact(length(shape))];
+        for (int i = 0; i < v.length; i++) v[i] = (nextLong() & 1L) == 0 ? -1.0 : 1.0;
+        return Nd4j.create(v, shape, type);
+    }
+
+    private static long length(long[] shape) {
+        long n = 1;
+        for (long s : shape) n = Math.multiplyExact(n, s);
+        return n;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,93 @@
+package org.sdex.testing;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sdex.spi.oracle.GaussianMixture;
+import org.sdex.spi.random.Rng;
+
+/** Statistics for comparing samples with a known distribution: moments, mode weights, sliced Wasserstein. */
+public final class SampleStats {
+    private SampleStats() {}
+
+    public static double[][] rows(INDArray x) {
+        return x.reshape(x.size(0), x.length() / x.size(0)).castTo(DataType.DOUBLE).toDoubleMatrix();
+    }
+
+    public static double[] mean(double[][] x) {
+        double[] m = new double[x[0].length];
+        for (double[] r : x) for (int i = 0; i < m.length; i++) m[i] += r[i];
+        for (int i = 0; i < m.length; i++) m[i] /= x.length;
+        return m;
+    }
+
+    public static double[][] covariance(double[][] x) {
+        double[] m = mean(x);
+        int d = m.length;
+        double[][] c = new double[d][d];
+        for (double[] r : x) for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) c[i][j] += (r[i] - m[i]) * (r[j] - m[j]);
+        for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) c[i][j] /= x.length - 1;
+        return c;
+    }
+
+    /** Fraction of points whose most likely mixture component is k (hard assignment by responsibility). */
+    public static double[] modeWeights(GaussianMixture gm, INDArray x) {
+        double[][] r = gm.responsibilities(x);
+        double[] w = new double[gm.components()];
+        for (double[] row : r) {
+            int best = 0;
+            for (int k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
+            w[best] += 1.0 / r.length;
+        }
+        return w;
+    }
+
+    /** Mean and covariance of the points assigned (by max responsibility) to component k. */
+    public static double[][] componentRows(GaussianMixture gm, INDArray x, int k) {
+        double[][] r = gm.responsibilities(x);
+        double[][] all = rows(x);
+        java.util.List<double[]> out = new java.util.ArrayList<>();
+        for (int b = 0; b < all.length; b++) {
+            int best = 0;
+            for (int q = 1; q < r[b].length; q++) if (r[b][q] > r[b][best]) best = q;
+            if (best == k) out.add(all[b]);
+        }
+        return out.toArray(double[][]::new);
+    }
+
+    /**
+     * Sliced Wasserstein-1 distance between two equal-size point sets: the mean over random unit
+     * directions of the 1-D Wasserstein distance of the projections (sorted differences).
+     */
+    public static double slicedWasserstein(INDArray a, INDArray b, int projections, long seed) {
+        double[][] x = rows(a);
+        double[][] y = rows(b);
+        if (x.length != y.length) throw new IllegalArgumentException("point sets must have equal size");
+        int d = x[0].length;
+        Rng rng = new Rng(seed);
+        double total = 0;
+        double[] dir = new double[d];
+        double[] px = new double[x.length];
+        double[] py = new double[y.length];
+        for (int p = 0; p < projections; p++) {
+            rng.fillGaussian(dir, 0, d);
+            double norm = 0;
+            for (double v : dir) norm += v * v;
+            norm = Math.sqrt(norm);
+            for (int i = 0; i < x.length; i++) {
+                double sx = 0, sy = 0;
+                for (int j = 0; j < d; j++) {
+                    sx += x[i][j] * dir[j];
+                    sy += y[i][j] * dir[j];
+                }
+                px[i] = sx / norm;
+                py[i] = sy / norm;
+            }
+            java.util.Arrays.sort(px);
+            java.util.Arrays.sort(py);
+            double s = 0;
+            for (int i = 0; i < px.length; i++) s += Math.abs(px[i] - py[i]);
+            total += s / px.length;
+        }
+        return total / projections;
+    }
+}
