@@ -13,6 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Rng {
     private final long seed;
     private long counter;
+    /** Per-row streams, when this generator draws batches row by row (see {@link #rows}). */
+    private Rng[] rowStreams;
 
     public Rng(long seed) { this(seed, 0); }
 
@@ -23,6 +25,19 @@ public final class Rng {
 
     /** Restores a generator from {@link #state()}. */
     public static Rng fromState(long[] state) { return new Rng(state[0], state[1]); }
+
+    /**
+     * A generator for a batch whose row i is example {@code firstRow + i} of a larger set: arrays
+     * whose leading dimension equals {@code count} are filled row by row, each row from the stream
+     * of its example. Samples then do not depend on how the set is split into batches.
+     */
+    public static Rng rows(long seed, long firstRow, int count) {
+        Rng base = new Rng(seed);
+        Rng r = new Rng(seed);
+        r.rowStreams = new Rng[count];
+        for (int i = 0; i < count; i++) r.rowStreams[i] = base.fork(firstRow + i);
+        return r;
+    }
 
     /** {seed, counter}: everything needed to continue this stream exactly. */
     public long[] state() { return new long[] {seed, counter}; }
@@ -59,7 +74,12 @@ public final class Rng {
 
     public INDArray normal(DataType type, long... shape) {
         double[] v = new double[Math.toIntExact(length(shape))];
-        fillGaussian(v, 0, v.length);
+        if (rowStreams != null && shape.length > 0 && shape[0] == rowStreams.length) {
+            int per = v.length / rowStreams.length;
+            for (int i = 0; i < rowStreams.length; i++) rowStreams[i].fillGaussian(v, i * per, (i + 1) * per);
+        } else {
+            fillGaussian(v, 0, v.length);
+        }
         return Nd4j.create(v, shape, type);
     }
 

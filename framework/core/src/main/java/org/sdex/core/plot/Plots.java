@@ -1,0 +1,65 @@
+package org.sdex.core.plot;
+
+import java.awt.Color;
+import java.nio.file.Path;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sdex.core.run.RunDirectory;
+
+/** PNG plots (XChart): scatter plots of 2-D samples with square axes, and loss curves. */
+public final class Plots {
+    static {
+        // plots are rendered off-screen; never try to open a display
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Plots() {}
+
+    public static void scatter(INDArray points, String title, Path file) {
+        double[][] xy = points.castTo(DataType.DOUBLE).reshape(points.size(0), 2).toDoubleMatrix();
+        double[] xs = new double[xy.length];
+        double[] ys = new double[xy.length];
+        double lim = 0;
+        for (int i = 0; i < xy.length; i++) {
+            xs[i] = xy[i][0];
+            ys[i] = xy[i][1];
+            if (Double.isFinite(xs[i])) lim = Math.max(lim, Math.abs(xs[i]));
+            if (Double.isFinite(ys[i])) lim = Math.max(lim, Math.abs(ys[i]));
+        }
+        lim = lim == 0 ? 1 : lim * 1.05;
+        XYChart chart = new XYChartBuilder().width(800).height(800).title(title).xAxisTitle("x1").yAxisTitle("x2").build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setMarkerSize(2);
+        chart.getStyler().setXAxisMin(-lim).setXAxisMax(lim).setYAxisMin(-lim).setYAxisMax(lim);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        XYSeries s = chart.addSeries("samples", xs, ys);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        s.setMarkerColor(new Color(31, 119, 180, 90));
+        savePng(chart, file);
+    }
+
+    /** Line chart of the training loss, one point per logged step. */
+    public static void loss(double[] steps, double[] loss, Path file) {
+        XYChart chart = new XYChartBuilder().width(800).height(500).title("training loss").xAxisTitle("step").yAxisTitle("loss").build();
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setYAxisLogarithmic(allPositive(loss));
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.addSeries("loss", steps, loss).setMarker(SeriesMarkers.NONE);
+        savePng(chart, file);
+    }
+
+    private static void savePng(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) {
+        RunDirectory.writeAtomically(file, tmp -> java.nio.file.Files.write(tmp, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));
+    }
+
+    private static boolean allPositive(double[] v) {
+        for (double d : v) if (!(d > 0)) return false;
+        return v.length > 0;
+    }
+}

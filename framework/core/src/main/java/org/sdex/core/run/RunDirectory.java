@@ -1,0 +1,83 @@
+package org.sdex.core.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import org.sdex.core.error.SdexException;
+
+/**
+ * The folder of one run: config.json (the resolved experiment), metrics.jsonl, checkpoints/ and
+ * outputs (samples.npy, plots). Files are written through a temporary file and a rename, so a
+ * crash never leaves a half-written output behind.
+ */
+public final class RunDirectory {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final Path dir;
+
+    private RunDirectory(Path dir) { this.dir = dir; }
+
+    /** A new run folder {@code out/<name>-<timestamp>} (suffixed -2, -3, ... if taken). */
+    public static RunDirectory create(Path out, String name) {
+        String base = name + "-" + LocalDateTime.now().format(STAMP);
+        try {
+            Files.createDirectories(out);
+            for (int i = 1; ; i++) {
+                Path p = out.resolve(i == 1 ? base : base + "-" + i);
+                try {
+                    Files.createDirectory(p);
+                    return new RunDirectory(p);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // another run started in the same second: take the next suffix
+                }
+            }
+        } catch (IOException e) {
+            throw new SdexException("cannot create run directory under " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An existing run folder, for --resume. */
+    public static RunDirectory existing(Path dir) {
+        if (!Files.isDirectory(dir)) throw new SdexException("--resume: no run directory at " + dir);
+        if (!Files.isDirectory(dir.resolve("checkpoints"))) {
+            throw new SdexException("--resume: " + dir + " has no checkpoints/ folder; is it an sdex run directory?");
+        }
+        return new RunDirectory(dir);
+    }
+
+    public Path path() { return dir; }
+
+    public Path resolve(String name) { return dir.resolve(name); }
+
+    public Path checkpoints() { return dir.resolve("checkpoints"); }
+
+    /** Writes a file atomically: temp file in the same folder, then rename over the target. */
+    public static void writeAtomically(Path target, IOConsumer<Path> writer) {
+        try {
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
+            try {
+                writer.accept(tmp);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void writeString(String name, String content) {
+        writeAtomically(resolve(name), tmp -> Files.writeString(tmp, content));
+    }
+
+    /** A write action that may throw IOException. */
+    @FunctionalInterface
+    public interface IOConsumer<T> {
+        void accept(T t) throws IOException;
+    }
+}

@@ -1,0 +1,25 @@
+package org.sdex.core.run;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How to run: plugin folders, where data files live, where run directories go, an existing run to
+ * resume, and whether to stop after validation (dry run), show stack traces and progress bars.
+ */
+public record RunOptions(List<Path> pluginDirs, Path dataRoot, Path outDir, Path resumeDir,
+                         boolean dryRun, boolean debug, boolean progress) {
+
+    public RunOptions {
+        pluginDirs = List.copyOf(pluginDirs);
+    }
+
+    /** Defaults for tests and embedding: no plugin folders, ./runs, no progress bars. */
+    public static RunOptions defaults(Path dataRoot, Path outDir) {
+        return new RunOptions(List.of(), dataRoot, outDir, null, false, false, false);
+    }
+
+    public RunOptions withResume(Path dir) {
+        return new RunOptions(pluginDirs, dataRoot, outDir, dir, dryRun, debug, progress);
+    }
+}
