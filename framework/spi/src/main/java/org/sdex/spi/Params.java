@@ -54,8 +54,8 @@ public final class Params {
         String where = owner + " parameter '" + p.name() + "'";
         try {
             return switch (p.type()) {
-                case REAL -> checkRange(where, p, toReal(v));
-                case INT -> Math.toIntExact(checkRange(where, p, toInt(v)));
+                case REAL -> checkRange(where, p, toReal(v), v);
+                case INT -> Math.toIntExact(checkRange(where, p, toInt(v), v));
                 case BOOL -> {
                     if (v instanceof Boolean b) yield b;
                     if ("true".equals(v) || "false".equals(v)) yield Boolean.parseBoolean((String) v);
@@ -71,12 +71,12 @@ public final class Params {
                 }
                 case REALS -> {
                     List<Double> l = new ArrayList<>();
-                    for (Object o : asList(v)) l.add(checkRange(where, p, toReal(o)));
+                    for (Object o : asList(v)) l.add(checkRange(where, p, toReal(o), o));
                     yield List.copyOf(l);
                 }
                 case INTS -> {
                     List<Integer> l = new ArrayList<>();
-                    for (Object o : asList(v)) l.add(Math.toIntExact(checkRange(where, p, toInt(o))));
+                    for (Object o : asList(v)) l.add(Math.toIntExact(checkRange(where, p, toInt(o), o)));
                     yield List.copyOf(l);
                 }
                 case TENSOR -> tensor(where, p, v, p.rank());
@@ -88,7 +88,7 @@ public final class Params {
     }
 
     private static Object tensor(String where, Param p, Object v, int rank) {
-        if (rank == 0) return checkRange(where, p, toReal(v));
+        if (rank == 0) return checkRange(where, p, toReal(v), v);
         List<Object> l = new ArrayList<>();
         for (Object o : asList(v)) l.add(tensor(where, p, o, rank - 1));
         return List.copyOf(l);
@@ -116,12 +116,12 @@ public final class Params {
         throw new IllegalArgumentException();
     }
 
-    private static <T extends Number> T checkRange(String where, Param p, T value) {
+    private static <T extends Number> T checkRange(String where, Param p, T value, Object written) {
         double d = value.doubleValue();
         boolean ok = !Double.isNaN(d)
                 && (p.min() == null || (p.minExclusive() ? d > p.min() : d >= p.min()))
                 && (p.max() == null || d <= p.max());
-        if (!ok) throw new ParamException(p.name(), where + " must be " + p.accepted() + ", got " + show(value));
+        if (!ok) throw new ParamException(p.name(), where + " must be " + p.accepted() + ", got " + show(written));
         return value;
     }
 
