@@ -96,6 +96,8 @@ public final class Params {
 
     private static List<?> asList(Object v) {
         if (v instanceof List<?> l) return l;
+        // a single number where a list is expected means a list of one (`std: 0.5`)
+        if (v instanceof Number n) return List.of(n);
         if (v instanceof Object[] a) return List.of(a);
         if (v instanceof double[] a) return java.util.Arrays.stream(a).boxed().toList();
         if (v instanceof int[] a) return java.util.Arrays.stream(a).boxed().toList();

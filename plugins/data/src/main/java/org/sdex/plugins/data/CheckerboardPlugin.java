@@ -1,0 +1,36 @@
+package org.sdex.plugins.data;
+
+import java.util.List;
+import org.sdex.spi.Param;
+import org.sdex.spi.Params;
+import org.sdex.spi.data.DataContext;
+import org.sdex.spi.data.Dataset;
+import org.sdex.spi.data.DatasetPlugin;
+
+/**
+ * {@code checkerboard}: uniform on the 8 dark squares of a 4x4 board covering [-4, 4]^2 (times
+ * {@code scale}), the 2-D benchmark of FFJORD and later score-model papers.
+ */
+public final class CheckerboardPlugin implements DatasetPlugin {
+    @Override public String name() { return "checkerboard"; }
+
+    @Override public String description() { return "uniform on the dark squares of a 4x4 checkerboard on [-4,4]^2 (2-D toy)"; }
+
+    @Override
+    public List<Param> parameters() {
+        return List.of(Param.real("scale", 1.0, "multiplies the board; 1 covers [-4, 4]^2").positive());
+    }
+
+    @Override
+    public Dataset open(Params p, DataContext ctx) {
+        double scale = p.real("scale");
+        return new PointCloud((rng, out) -> {
+            // a dark square: row r in 0..3, column c in 0..3 with r + c even
+            int square = rng.nextInt(8);
+            int r = square / 2;
+            int c = 2 * (square % 2) + (r % 2);
+            out[0] = scale * (-4 + 2 * c + 2 * rng.nextDouble());
+            out[1] = scale * (-4 + 2 * r + 2 * rng.nextDouble());
+        }, ctx.dataType());
+    }
+}

@@ -1,0 +1,129 @@
+package org.sdex.plugins.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sdex.spi.ParamException;
+import org.sdex.spi.Params;
+import org.sdex.spi.data.DataContext;
+import org.sdex.spi.data.Dataset;
+import org.sdex.spi.data.DatasetPlugin;
+import org.sdex.spi.oracle.GaussianMixture;
+import org.sdex.spi.random.Rng;
+import org.sdex.testing.SampleStats;
+
+class DatasetsTest {
+    private static final DataContext CTX = new DataContext(Path.of("."), DataType.DOUBLE, "train");
+
+    private static Dataset open(DatasetPlugin plugin, Map<String, ?> params) {
+        return plugin.open(Params.of(plugin, params), CTX);
+    }
+
+    @Test
+    void toysAreDeterministicForASeed() {
+        for (DatasetPlugin p : List.of(new CheckerboardPlugin(), new SwissRollPlugin(), new MoonsPlugin(), new RingsPlugin())) {
+            Dataset d = open(p, Map.of());
+            assertThat(d.shape()).containsExactly(2);
+            INDArray a = d.sample(500, new Rng(5));
+            INDArray b = d.sample(500, new Rng(5));
+            assertThat(a).as(p.name()).isEqualTo(b);
+            assertThat(d.sample(500, new Rng(6))).as(p.name()).isNotEqualTo(a);
+        }
+    }
+
+    @Test
+    void checkerboardFillsOnlyTheDarkSquaresEvenly() {
+        double[][] x = SampleStats.rows(open(new CheckerboardPlugin(), Map.of()).sample(16000, new Rng(1)));
+        int[] counts = new int[16];
+        for (double[] p : x) {
+            assertThat(p[0]).isBetween(-4.0, 4.0);
+            assertThat(p[1]).isBetween(-4.0, 4.0);
+            int c = (int) Math.floor((p[0] + 4) / 2), r = (int) Math.floor((p[1] + 4) / 2);
+            assertThat((r + c) % 2).as("point %s,%s on a light square", p[0], p[1]).isZero();
+            counts[4 * r + c]++;
+        }
+        for (int s = 0; s < 16; s++) {
+            if (((s / 4) + (s % 4)) % 2 == 0) assertThat(counts[s]).isBetween(2000 - 200, 2000 + 200);
+        }
+    }
+
+    @Test
+    void ringsLieOnTheirCircles() {
+        double[][] x = SampleStats.rows(open(new RingsPlugin(), Map.of("count", 2, "noise", 0.0)).sample(3000, new Rng(2)));
+        int outer = 0;
+        for (double[] p : x) {
+            double r = Math.hypot(p[0], p[1]);
+            assertThat(Math.min(Math.abs(r - 2), Math.abs(r - 4))).isLessThan(1e-9);
+            if (r > 3) outer++;
+        }
+        // twice the length, twice the points
+        assertThat(outer / 3000.0).isCloseTo(2.0 / 3, offset(0.03));
+    }
+
+    @Test
+    void moonsAndSwissRollStayInTheirDocumentedRanges() {
+        for (double[] p : SampleStats.rows(open(new MoonsPlugin(), Map.of("noise", 0.0)).sample(2000, new Rng(3)))) {
+            assertThat(p[0]).isBetween(-3.0, 3.0);
+            assertThat(p[1]).isBetween(-1.75, 1.75);
+        }
+        for (double[] p : SampleStats.rows(open(new SwissRollPlugin(), Map.of("noise", 0.0)).sample(2000, new Rng(3)))) {
+            assertThat(Math.hypot(p[0], p[1])).isBetween(1.5 * Math.PI / 5 - 1e-9, 4.5 * Math.PI / 5 + 1e-9);
+        }
+    }
+
+    @Test
+    void gmmSamplesHaveTheMixtureMoments() {
+        Dataset d = open(new GaussianMixturePlugin(), Map.of(
+                "weights", List.of(0.2, 0.8),
+                "means", List.of(List.of(-1, 0, 2), List.of(1, 1, 0)),
+                "covariances", List.of(
+                        List.of(List.of(0.5, 0.1, 0), List.of(0.1, 0.3, 0), List.of(0, 0, 0.2)),
+                        List.of(List.of(0.2, 0, 0), List.of(0, 0.4, -0.1), List.of(0, -0.1, 0.3)))));
+        GaussianMixture gm = d.mixture().orElseThrow();
+        int n = 40000;
+        double[][] x = SampleStats.rows(d.sample(n, new Rng(9)));
+        double[] m = SampleStats.mean(x);
+        double[][] c = SampleStats.covariance(x);
+        double[] em = gm.mixtureMean();
+        double[][] ec = gm.mixtureCovariance();
+        for (int i = 0; i < 3; i++) {
+            assertThat(m[i]).isCloseTo(em[i], offset(5 * Math.sqrt(ec[i][i] / n)));
+            for (int j = 0; j < 3; j++) {
+                // std error of a covariance entry ~ sqrt((c_ii c_jj + c_ij^2) / n)
+                double se = Math.sqrt((ec[i][i] * ec[j][j] + ec[i][j] * ec[i][j]) / n);
+                assertThat(c[i][j]).isCloseTo(ec[i][j], offset(5 * se + 0.01 * Math.abs(ec[i][j])));
+            }
+        }
+    }
+
+    @Test
+    void gmmDefaultsAndIsotropicStd() {
+        GaussianMixture gm = open(new GaussianMixturePlugin(), Map.of()).mixture().orElseThrow();
+        assertThat(gm.components()).isEqualTo(8);
+        assertThat(gm.covariance(3)[0][0]).isCloseTo(0.25, offset(1e-12));
+        GaussianMixture two = open(new GaussianMixturePlugin(), Map.of("means", List.of(List.of(0), List.of(3)), "std", List.of(1, 2)))
+                .mixture().orElseThrow();
+        assertThat(two.covariance(1)[0][0]).isCloseTo(4.0, offset(1e-12));
+        assertThat(two.weights()).containsExactly(0.5, 0.5);
+    }
+
+    @Test
+    void badMixturesSayWhatIsWrongInOneLine() {
+        GaussianMixturePlugin p = new GaussianMixturePlugin();
+        assertThatThrownBy(() -> open(p, Map.of("means", List.of(List.of(0, 0), List.of(1, 1)), "weights", List.of(1))))
+                .isInstanceOf(ParamException.class).hasMessage("data 'gmm' has 2 means but 1 weights");
+        assertThatThrownBy(() -> open(p, Map.of("means", List.of(List.of(0, 0), List.of(1)))))
+                .hasMessage("data 'gmm' means must all have dimension 2; mean 2 has 1");
+        assertThatThrownBy(() -> open(p, Map.of("means", List.of(List.of(0)), "covariances", List.of(List.of(List.of(-1))))))
+                .hasMessage("data 'gmm': covariance 0 is not positive definite");
+        assertThatThrownBy(() -> open(p, Map.of("weights", "heavy")))
+                .hasMessage("data 'gmm' parameter 'weights' must be a list of numbers > 0, got 'heavy'");
+    }
+}
