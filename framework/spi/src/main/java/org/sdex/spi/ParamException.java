@@ -1,7 +1,7 @@
 package org.sdex.spi;
 
 /** A setting that does not fit a plugin's declared parameters; the message is one line for the user. */
-public class ParamException extends RuntimeException {
+public class ParamException extends IllegalArgumentException {
     private final String param;
 
     public ParamException(String param, String message) {

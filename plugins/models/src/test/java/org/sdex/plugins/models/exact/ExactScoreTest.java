@@ -1,0 +1,104 @@
+package org.sdex.plugins.models.exact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sdex.plugins.data.CheckerboardPlugin;
+import org.sdex.plugins.data.GaussianMixturePlugin;
+import org.sdex.plugins.sde.SubVpSde;
+import org.sdex.plugins.sde.VeSde;
+import org.sdex.plugins.sde.VpSde;
+import org.sdex.spi.ParamException;
+import org.sdex.spi.Params;
+import org.sdex.spi.data.DataContext;
+import org.sdex.spi.data.Dataset;
+import org.sdex.spi.model.AnalyticModel;
+import org.sdex.spi.model.ModelContext;
+import org.sdex.spi.oracle.GaussianMixture;
+import org.sdex.spi.random.Rng;
+import org.sdex.spi.sde.Sde;
+
+/** The exact score is the gradient of the exact log-density: checked by central finite differences. */
+class ExactScoreTest {
+    private static final DataContext CTX = new DataContext(Path.of("."), DataType.DOUBLE, "train");
+
+    static Stream<Arguments> cases() {
+        return Stream.of(new VpSde(0.1, 20), new SubVpSde(0.1, 20), new VeSde(0.01, 50))
+                .flatMap(sde -> Stream.of(2, 6).map(d -> Arguments.of(sde.getClass().getSimpleName(), sde, d)));
+    }
+
+    static Dataset mixture(int d) {
+        Rng rng = new Rng(40 + d);
+        List<List<Double>> means = new java.util.ArrayList<>();
+        List<List<List<Double>>> covs = new java.util.ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            List<Double> m = new java.util.ArrayList<>();
+            for (int i = 0; i < d; i++) m.add(3 * rng.nextGaussian());
+            means.add(m);
+            // A A^T + 0.1 I: a random, well-conditioned, non-isotropic covariance
+            double[][] a = new double[d][d];
+            for (double[] row : a) rng.fillGaussian(row, 0, d);
+            List<List<Double>> c = new java.util.ArrayList<>();
+            for (int i = 0; i < d; i++) {
+                List<Double> row = new java.util.ArrayList<>();
+                for (int j = 0; j < d; j++) {
+                    double s = i == j ? 0.1 : 0;
+                    for (int q = 0; q < d; q++) s += 0.3 * a[i][q] * a[j][q];
+                    row.add(s);
+                }
+                c.add(row);
+            }
+            covs.add(c);
+        }
+        GaussianMixturePlugin p = new GaussianMixturePlugin();
+        return p.open(Params.of(p, Map.of("weights", List.of(0.5, 0.3, 0.2), "means", means, "covariances", covs)), CTX);
+    }
+
+    @ParameterizedTest(name = "{0} d={2}")
+    @MethodSource("cases")
+    void scoreIsTheGradientOfTheLogDensity(String name, Sde sde, int d) {
+        Dataset data = mixture(d);
+        AnalyticModel model = (AnalyticModel) new ExactModelPlugin().create(Params.of(new ExactModelPlugin(), Map.of()),
+                new ModelContext(sde, data, data.shape(), DataType.DOUBLE, new Rng(0)));
+        GaussianMixture gm = data.mixture().orElseThrow();
+        for (double t : new double[] {0.01, 0.2, 0.5, 0.9}) {
+            GaussianMixture pt = gm.at(sde, t);
+            INDArray x = pt.sample(20, new Rng(7), DataType.DOUBLE);
+            INDArray s = model.score().score(x, t);
+            double scale = sde.marginalStd(t) + sde.meanScale(t);
+            double h = 1e-5 * scale;
+            double maxErr = 0, maxNorm = 0;
+            for (int i = 0; i < d; i++) {
+                INDArray plus = x.dup(), minus = x.dup();
+                plus.getColumn(i).addi(h);
+                minus.getColumn(i).subi(h);
+                INDArray fd = pt.logDensity(plus).sub(pt.logDensity(minus)).divi(2 * h);
+                for (int b = 0; b < 20; b++) {
+                    maxErr = Math.max(maxErr, Math.abs(fd.getDouble(b) - s.getDouble(b, i)));
+                    maxNorm = Math.max(maxNorm, Math.abs(s.getDouble(b, i)));
+                }
+            }
+            assertThat(maxErr).as("%s d=%d t=%s", name, d, t).isLessThan(1e-5 * Math.max(1, maxNorm));
+        }
+    }
+
+    @Test
+    void needsDataWithAKnownDensity() {
+        CheckerboardPlugin cb = new CheckerboardPlugin();
+        Dataset data = cb.open(Params.of(cb, Map.of()), CTX);
+        assertThatThrownBy(() -> new ExactModelPlugin().create(Params.of(new ExactModelPlugin(), Map.of()),
+                new ModelContext(new VpSde(0.1, 20), data, data.shape(), DataType.DOUBLE, new Rng(0))))
+                .isInstanceOf(ParamException.class)
+                .hasMessage("model 'exact' needs data with a known density (data 'gmm')");
+    }
+}

@@ -1,0 +1,18 @@
+package org.sdex.plugins.samplers.corrector;
+
+import org.sdex.spi.Params;
+import org.sdex.spi.sampling.Corrector;
+import org.sdex.spi.sampling.CorrectorPlugin;
+import org.sdex.spi.sampling.SamplerContext;
+import org.sdex.spi.sampling.Step;
+
+/** {@code none}: no corrector, for predictor-only sampling. */
+public final class NoneCorrectorPlugin implements CorrectorPlugin {
+    @Override public String name() { return "none"; }
+
+    @Override public String description() { return "no corrector step (predictor-only sampling)"; }
+
+    @Override public int scoreEvaluationsPerStep(Params params) { return 0; }
+
+    @Override public Corrector create(Params params, SamplerContext ctx) { return (x, t, rng) -> new Step(x, x); }
+}
