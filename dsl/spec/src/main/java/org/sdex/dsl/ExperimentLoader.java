@@ -1,0 +1,136 @@
+package org.sdex.dsl;
+
+import groovy.lang.Binding;
+import groovy.lang.GroovyShell;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.codehaus.groovy.control.CompilationFailedException;
+import org.codehaus.groovy.control.CompilerConfiguration;
+import org.codehaus.groovy.control.MultipleCompilationErrorsException;
+import org.codehaus.groovy.control.messages.Message;
+import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
+import org.codehaus.groovy.syntax.SyntaxException;
+import org.sdex.core.config.ConfigException;
+import org.sdex.core.config.ExperimentConfig;
+import org.sdex.core.config.SourceLocation;
+import org.sdex.core.error.SdexException;
+
+/**
+ * Evaluates an experiment script into a raw {@link ExperimentConfig}. Whatever goes wrong in the
+ * script (syntax, a DSL mistake, an exception in the user's own code) comes out as one
+ * {@link ConfigException} naming the script and line; the config is validated afterwards.
+ */
+public final class ExperimentLoader {
+    private ExperimentLoader() {}
+
+    public static ExperimentConfig load(Path script) {
+        String source;
+        try {
+            source = Files.readString(script);
+        } catch (NoSuchFileException e) {
+            throw new SdexException("no such experiment script: " + script);
+        } catch (IOException e) {
+            throw new SdexException("cannot read " + script + ": " + e.getMessage(), e);
+        }
+        return parse(source, script.getFileName().toString());
+    }
+
+    /** Evaluates script text; {@code fileName} names the script in messages and in stack frames. */
+    public static ExperimentConfig parse(String source, String fileName) {
+        CompilerConfiguration cc = new CompilerConfiguration();
+        cc.setScriptBaseClass(ExperimentScript.class.getName());
+        GroovyShell shell = new GroovyShell(ExperimentLoader.class.getClassLoader(), new Binding(), cc);
+        ExperimentScript script;
+        try {
+            script = (ExperimentScript) shell.parse(new StringReader(source), fileName);
+        } catch (CompilationFailedException e) {
+            throw syntaxError(e, fileName, source);
+        }
+        ScriptContext context = new ScriptContext(fileName, script);
+        script.sdexBind(context);
+        try {
+            script.run();
+        } catch (ConfigException e) {
+            throw e;
+        } catch (Exception | StackOverflowError | AssertionError e) {
+            ConfigException ours = find(e, ConfigException.class);
+            if (ours != null) throw ours;
+            ConfigException wrapped = new ConfigException(context.where(e), firstLine(describe(e)));
+            wrapped.initCause(e);
+            throw wrapped;
+        }
+        ExperimentConfig config = script.sdexExperiment();
+        if (config == null) {
+            throw new ConfigException(new SourceLocation(fileName, 0),
+                    "no experiment in this script; declare one with experiment('name') { ... }");
+        }
+        return config;
+    }
+
+    private static ConfigException syntaxError(CompilationFailedException e, String fileName, String source) {
+        int line = 0;
+        String message = e.getMessage();
+        if (e instanceof MultipleCompilationErrorsException m && m.getErrorCollector().getErrorCount() > 0) {
+            Message first = m.getErrorCollector().getError(0);
+            if (first instanceof SyntaxErrorMessage s) {
+                SyntaxException cause = s.getCause();
+                line = cause.getLine();
+                message = cause.getOriginalMessage();
+            }
+        }
+        int lines = (int) source.lines().count();
+        if (line > lines) {
+            line = lines;
+            message = "unexpected end of the script; is a '}' or ')' missing?";
+        } else {
+            message = lastInputLine(firstLine(message));
+        }
+        ConfigException out = new ConfigException(new SourceLocation(fileName, line), "syntax error: " + message);
+        out.initCause(e);
+        return out;
+    }
+
+    /**
+     * Groovy's parser quotes everything from the start of the enclosing expression, with newlines
+     * escaped ("Unexpected input: '('x') {\n    data ...\n    sde 'vp', betaMax: 20)'"); the
+     * last line of the quote is where it stopped, on the reported line.
+     */
+    private static String lastInputLine(String message) {
+        Matcher m = UNEXPECTED_INPUT.matcher(message);
+        if (!m.matches()) return message;
+        String[] parts = m.group(2).split("\\\\[nr]");
+        for (int i = parts.length - 1; i >= 0; i--) {
+            if (!parts[i].isBlank()) return m.group(1) + "'" + parts[i].strip() + "'";
+        }
+        return message;
+    }
+
+    private static final Pattern UNEXPECTED_INPUT = Pattern.compile("(Unexpected input: )'(.*)'", Pattern.DOTALL);
+
+    /** Groovy wraps exceptions thrown through reflective calls; the user's exception is inside. */
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) return type.cast(c);
+        }
+        return null;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        while (t instanceof org.codehaus.groovy.runtime.InvokerInvocationException && t.getCause() != null) t = t.getCause();
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        return (nl < 0 ? t : t.substring(0, nl)).strip();
+    }
+}

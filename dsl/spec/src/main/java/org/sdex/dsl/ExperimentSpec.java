@@ -1,0 +1,79 @@
+package org.sdex.dsl;
+
+import groovy.lang.Closure;
+import groovy.lang.DelegatesTo;
+import java.util.List;
+import java.util.Map;
+import org.sdex.core.config.ExperimentConfig;
+import org.sdex.core.config.PluginRef;
+import org.sdex.core.config.SourceLocation;
+import org.sdex.spi.Param;
+
+/**
+ * The body of {@code experiment('name') { ... }}: the seed, the data, SDE and model plugins, and
+ * the {@code train} and {@code sample} blocks.
+ */
+public class ExperimentSpec extends SpecSupport {
+    private final ExperimentConfig config;
+
+    ExperimentSpec(ScriptContext context, ExperimentConfig config) {
+        super(context);
+        this.config = config;
+    }
+
+    /** Seed of everything random (weights, training noise, sampling), unless a block sets its own. */
+    public void seed(long seed) { set(Keywords.SEED, seed); }
+
+    /** The data set, e.g. {@code data 'checkerboard'} or {@code data 'gmm', weights: [0.5, 0.5], ...}. */
+    public void data(String plugin) { plugin("data", plugin, null); }
+
+    public void data(Map<String, ?> params, String plugin) { plugin("data", plugin, params); }
+
+    /** The forward SDE, e.g. {@code sde 'vp', betaMin: 0.1, betaMax: 20}. */
+    public void sde(String plugin) { plugin("sde", plugin, null); }
+
+    public void sde(Map<String, ?> params, String plugin) { plugin("sde", plugin, params); }
+
+    /** The score model, e.g. {@code model 'mlp', hidden: [256, 256]} or {@code model 'exact'}. */
+    public void model(String plugin) { plugin("model", plugin, null); }
+
+    public void model(Map<String, ?> params, String plugin) { plugin("model", plugin, params); }
+
+    /** Training by denoising score matching; leave it out for analytic models. */
+    public void train(@DelegatesTo(value = TrainSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
+        new TrainSpec(context, config.sectionOrCreate("train", context.here())).evaluate(body);
+    }
+
+    /** Sampling with the predictor-corrector sampler; leave it out to only train. */
+    public void sample(@DelegatesTo(value = SampleSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
+        new SampleSpec(context, config.sectionOrCreate("sample", context.here())).evaluate(body);
+    }
+
+    @Override String blockName() { return "experiment"; }
+
+    @Override List<Param> settings() { return List.of(Keywords.SEED_PARAM); }
+
+    @Override List<String> pluginKeywords() { return Keywords.EXPERIMENT_PLUGINS; }
+
+    @Override List<String> blockKeywords() { return Keywords.BLOCKS; }
+
+    /** The validator calls it plain "seed", so the script's messages do too. */
+    @Override String settingPhrase(String name) { return name; }
+
+    @Override
+    void store(String name, Object value, SourceLocation where) {
+        config.seed = value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().strip());
+        config.seedLocation = where;
+    }
+
+    @Override
+    void choose(String keyword, String plugin, Map<String, Object> params, SourceLocation where) {
+        PluginRef ref = new PluginRef(plugin, params, where);
+        switch (keyword) {
+            case "data" -> config.data = ref;
+            case "sde" -> config.sde = ref;
+            case "model" -> config.model = ref;
+            default -> throw new IllegalArgumentException(keyword);
+        }
+    }
+}

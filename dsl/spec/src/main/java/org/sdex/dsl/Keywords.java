@@ -1,0 +1,48 @@
+package org.sdex.dsl;
+
+import java.util.List;
+import java.util.Map;
+import org.sdex.core.config.SampleSettings;
+import org.sdex.core.config.TrainSettings;
+import org.sdex.spi.Param;
+
+/** The DSL's vocabulary, shared by the spec classes and by --set overrides. */
+final class Keywords {
+    private Keywords() {}
+
+    static final String SEED = "seed";
+    static final Param SEED_PARAM = Param.integer(SEED, 0, "seed of everything random in the experiment").min(0);
+
+    /** Plugins chosen at the top level, named like their {@link org.sdex.spi.PluginKind} labels. */
+    static final List<String> EXPERIMENT_PLUGINS = List.of("data", "sde", "model");
+
+    static final List<String> BLOCKS = List.of("train", "sample");
+
+    /** Plugins chosen inside a block. */
+    static List<String> blockPlugins(String block) {
+        return block.equals("sample") ? List.of("predictor", "corrector") : List.of();
+    }
+
+    /** The plugin a block uses when the script chooses none (the validator's defaults). */
+    static String defaultPlugin(String block, String keyword) {
+        return Map.of("sample.predictor", SampleSettings.DEFAULT_PREDICTOR,
+                "sample.corrector", SampleSettings.DEFAULT_CORRECTOR).get(block + "." + keyword);
+    }
+
+    static List<Param> blockSettings(String block) {
+        return switch (block) {
+            case "train" -> TrainSettings.PARAMS;
+            case "sample" -> SampleSettings.PARAMS;
+            default -> throw new IllegalArgumentException(block);
+        };
+    }
+
+    /** Every top-level keyword in the order the user sees them. */
+    static List<String> experimentKeywords() {
+        List<String> all = new java.util.ArrayList<>();
+        all.add(SEED);
+        all.addAll(EXPERIMENT_PLUGINS);
+        all.addAll(BLOCKS);
+        return all;
+    }
+}

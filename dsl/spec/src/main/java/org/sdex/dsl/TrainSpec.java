@@ -1,0 +1,45 @@
+package org.sdex.dsl;
+
+import org.sdex.core.config.Section;
+
+/**
+ * {@code train { ... }}: one typed method per setting of {@link org.sdex.core.config.TrainSettings}
+ * (which holds the defaults, ranges and descriptions; {@code sdex describe train} lists them).
+ */
+public class TrainSpec extends BlockSpec {
+    TrainSpec(ScriptContext context, Section section) { super(context, "train", section); }
+
+    public void steps(int n) { set("steps", n); }
+
+    public void batchSize(int n) { set("batchSize", n); }
+
+    public void lr(double v) { set("lr", v); }
+
+    public void warmup(int steps) { set("warmup", steps); }
+
+    public void gradClip(double norm) { set("gradClip", norm); }
+
+    public void ema(double decay) { set("ema", decay); }
+
+    public void reduceMean(boolean on) { set("reduceMean", on); }
+
+    public void likelihoodWeighting(boolean on) { set("likelihoodWeighting", on); }
+
+    public void eps(double t) { set("eps", t); }
+
+    public void checkpointEvery(int steps) { set("checkpointEvery", steps); }
+
+    public void keepCheckpoints(int n) { set("keepCheckpoints", n); }
+
+    public void logEvery(int steps) { set("logEvery", steps); }
+
+    public void beta1(double v) { set("beta1", v); }
+
+    public void beta2(double v) { set("beta2", v); }
+
+    public void adamEps(double v) { set("adamEps", v); }
+
+    public void weightDecay(double v) { set("weightDecay", v); }
+
+    public void seed(int seed) { set("seed", seed); }
+}

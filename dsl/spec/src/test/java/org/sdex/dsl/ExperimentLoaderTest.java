@@ -1,0 +1,90 @@
+package org.sdex.dsl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.sdex.core.config.ExperimentConfig;
+import org.sdex.core.config.SampleSettings;
+import org.sdex.core.config.Section;
+import org.sdex.core.config.SourceLocation;
+import org.sdex.core.config.TrainSettings;
+import org.sdex.core.run.ExperimentPlan;
+import org.sdex.spi.Param;
+
+class ExperimentLoaderTest {
+
+    @Test
+    void recordsEveryValueWithItsLine() {
+        ExperimentConfig c = ExperimentLoader.load(Validation.script("good.groovy"));
+        assertThat(c.name).isEqualTo("good");
+        assertThat(c.script).isEqualTo("good.groovy");
+        assertThat(c.location).isEqualTo(new SourceLocation("good.groovy", 2));
+        assertThat(c.seed).isEqualTo(1L);
+        assertThat(c.seedLocation.line()).isEqualTo(3);
+        assertThat(c.sde.name).isEqualTo("vp");
+        assertThat(c.sde.params).containsEntry("betaMin", 0.1).containsEntry("betaMax", 20);
+        assertThat(c.sde.location.line()).isEqualTo(5);
+        assertThat(c.model.params).containsEntry("hidden", List.of(32, 32));
+        Section train = c.section("train");
+        assertThat(train.location.line()).isEqualTo(7);
+        assertThat(train.values).containsEntry("steps", 10).containsEntry("lr", 2e-3);
+        assertThat(train.where("ema").line()).isEqualTo(7);
+        Section sample = c.section("sample");
+        assertThat(sample.location.line()).isEqualTo(8);
+        assertThat(sample.plugins.get("predictor").name).isEqualTo("euler_maruyama");
+        assertThat(sample.plugins.get("corrector").location.line()).isEqualTo(10);
+        assertThat(sample.where("n").line()).isEqualTo(12);
+        assertThat(sample.values).containsEntry("denoise", true);
+    }
+
+    @Test
+    void goodScriptValidates() {
+        ExperimentPlan plan = Validation.plan("good.groovy");
+        assertThat(plan.train().steps()).isEqualTo(10);
+        assertThat(plan.sample().n()).isEqualTo(100);
+        assertThat(plan.predictor().name()).isEqualTo("euler_maruyama");
+    }
+
+    @Test
+    void plainGroovyWorksAroundAndInsideTheDsl() {
+        ExperimentPlan plan = Validation.plan("helpers.groovy");
+        assertThat(plan.name()).isEqualTo("helpers");
+        assertThat(plan.seed()).isEqualTo(3);
+        assertThat(plan.model().params().ints("hidden")).containsExactly(128, 128);
+        assertThat(plan.train().steps()).isEqualTo(20);
+        assertThat(plan.sample().n()).isEqualTo(100);
+        assertThat(plan.sample().denoise()).isFalse();
+        assertThat(plan.config().section("train").where("steps").line()).isEqualTo(11);
+    }
+
+    @Test
+    void theRepositoryExperimentsValidate() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("../../experiments");
+        if (!java.nio.file.Files.isDirectory(dir)) return;
+        try (var scripts = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path s : scripts.filter(p -> p.toString().endsWith(".groovy")).sorted().toList()) {
+                assertThat(Validation.VALIDATOR.validate(ExperimentLoader.load(s)).name())
+                        .as(s.toString()).isNotBlank();
+            }
+        }
+    }
+
+    /** Every setting has a typed method, so IDEs complete it; a new setting without one still works via methodMissing. */
+    @Test
+    void everySettingHasATypedMethod() {
+        assertThat(methodNames(TrainSpec.class)).containsAll(names(TrainSettings.PARAMS));
+        assertThat(methodNames(SampleSpec.class)).containsAll(names(SampleSettings.PARAMS)).contains("predictor", "corrector");
+        assertThat(methodNames(ExperimentSpec.class)).contains("seed", "data", "sde", "model", "train", "sample");
+    }
+
+    private static List<String> methodNames(Class<?> c) {
+        return Arrays.stream(c.getMethods()).map(Method::getName).toList();
+    }
+
+    private static List<String> names(List<Param> ps) {
+        return ps.stream().map(Param::name).toList();
+    }
+}

@@ -1,0 +1,7 @@
+experiment('missing_brace') {
+    data 'checkerboard'
+    sde 'vp'
+    model 'mlp'
+    train {
+        steps 10
+}

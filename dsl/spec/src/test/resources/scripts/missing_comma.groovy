@@ -1,0 +1,5 @@
+experiment('missing_comma') {
+    data 'checkerboard'
+    sde 'vp' betaMax: 20
+    model 'mlp'
+}

@@ -1,0 +1,2 @@
+// forgot to wrap the settings in experiment('name') { ... }
+def x = 1

@@ -1,0 +1,9 @@
+experiment('first') {
+    data 'gmm'
+    sde 'vp'
+    model 'exact'
+}
+
+experiment('second') {
+    data 'moons'
+}

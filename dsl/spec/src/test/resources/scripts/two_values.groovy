@@ -1,0 +1,8 @@
+experiment('two_values') {
+    data 'gmm'
+    sde 'vp'
+    model 'exact'
+    sample {
+        steps 10, 20
+    }
+}

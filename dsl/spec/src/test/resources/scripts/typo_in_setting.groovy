@@ -1,0 +1,9 @@
+experiment('typo') {
+    data 'checkerboard'
+    sde 'vp'
+    model 'mlp'
+    train {
+        batchSize 64
+        stpes 10
+    }
+}

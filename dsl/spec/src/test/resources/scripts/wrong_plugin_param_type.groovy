@@ -1,0 +1,5 @@
+experiment('wrong_plugin_param_type') {
+    data 'gmm'
+    sde 'vp', betaMax: 'high'
+    model 'exact'
+}

@@ -1,0 +1,8 @@
+experiment('wrong_type') {
+    data 'checkerboard'
+    sde 'vp'
+    model 'mlp'
+    train {
+        steps 'many'
+    }
+}
