@@ -6,8 +6,8 @@ import org.sdex.core.config.SampleSettings;
 import org.sdex.core.config.TrainSettings;
 import org.sdex.spi.Param;
 
-/** The DSL's vocabulary, shared by the spec classes and by --set overrides. */
-final class Keywords {
+/** The DSL's vocabulary, shared by the spec classes, --set overrides and {@code sdex describe}. */
+public final class Keywords {
     private Keywords() {}
 
     static final String SEED = "seed";
@@ -18,8 +18,20 @@ final class Keywords {
 
     static final List<String> BLOCKS = List.of("train", "sample");
 
+    /** The blocks an experiment may have: train, sample. */
+    public static List<String> blocks() { return BLOCKS; }
+
+    /** One line on what a block does. */
+    public static String blockDescription(String block) {
+        return switch (block) {
+            case "train" -> "training by denoising score matching (Adam, warm-up, gradient clipping, EMA of the weights)";
+            case "sample" -> "predictor-corrector sampling; chooses the predictor and corrector plugins";
+            default -> throw new IllegalArgumentException(block);
+        };
+    }
+
     /** Plugins chosen inside a block. */
-    static List<String> blockPlugins(String block) {
+    public static List<String> blockPlugins(String block) {
         return block.equals("sample") ? List.of("predictor", "corrector") : List.of();
     }
 
@@ -29,20 +41,11 @@ final class Keywords {
                 "sample.corrector", SampleSettings.DEFAULT_CORRECTOR).get(block + "." + keyword);
     }
 
-    static List<Param> blockSettings(String block) {
+    public static List<Param> blockSettings(String block) {
         return switch (block) {
             case "train" -> TrainSettings.PARAMS;
             case "sample" -> SampleSettings.PARAMS;
             default -> throw new IllegalArgumentException(block);
         };
-    }
-
-    /** Every top-level keyword in the order the user sees them. */
-    static List<String> experimentKeywords() {
-        List<String> all = new java.util.ArrayList<>();
-        all.add(SEED);
-        all.addAll(EXPERIMENT_PLUGINS);
-        all.addAll(BLOCKS);
-        return all;
     }
 }

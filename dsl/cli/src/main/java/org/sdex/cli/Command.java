@@ -1,0 +1,45 @@
+package org.sdex.cli;
+
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** One sdex subcommand: its name, usage line, options and what it does. */
+interface Command {
+    String name();
+
+    /** Arguments after the command name, e.g. "FILE [options]". */
+    String arguments();
+
+    /** One line for the command list of {@code sdex --help}. */
+    String summary();
+
+    Options options();
+
+    int run(Invocation in) throws Exception;
+
+    // ---- options shared by several commands ----
+
+    static Option help() { return Option.builder("h").longOpt("help").desc("show this help").build(); }
+
+    static Option debug() { return Option.builder().longOpt("debug").desc("print stack traces and debug logging").build(); }
+
+    static Option plugins() {
+        return Option.builder().longOpt("plugins").hasArg().argName("DIR")
+                .desc("also load plugin jars from DIR (repeatable; ./plugins.d and ~/.sdex/plugins are always searched)").build();
+    }
+
+    static Option data() {
+        return Option.builder().longOpt("data").hasArg().argName("DIR")
+                .desc("data root (default: $SDEX_DATA, else ../shared/data if it exists, else ./data)").build();
+    }
+
+    static Option set() {
+        return Option.builder().longOpt("set").hasArg().argName("KEY=VALUE")
+                .desc("override a setting, e.g. train.steps=100, sde=ve, sde.betaMax=10, model.hidden=[64,64] (repeatable)").build();
+    }
+
+    /** Adds the options every command has, after the command's own. */
+    static Options withCommon(Options own) {
+        return own.addOption(plugins()).addOption(debug()).addOption(help());
+    }
+}

@@ -1,0 +1,14 @@
+package org.sdex.cli;
+
+/** Exit codes of the sdex command. */
+final class ExitCode {
+    private ExitCode() {}
+
+    static final int OK = 0;
+    /** A bug or an environment failure: not something the experiment could have avoided. */
+    static final int FAILURE = 1;
+    /** The experiment or a setting is wrong (SdexException): the message says what to change. */
+    static final int USER_ERROR = 2;
+    /** BSD's EX_USAGE: the command line does not parse. */
+    static final int USAGE = 64;
+}

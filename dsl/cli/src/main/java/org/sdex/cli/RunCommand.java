@@ -1,0 +1,48 @@
+package org.sdex.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.sdex.core.config.ExperimentConfig;
+import org.sdex.core.run.ExperimentPlan;
+import org.sdex.core.run.ExperimentRunner;
+import org.sdex.core.run.ExperimentValidator;
+import org.sdex.core.run.RunResult;
+
+/** {@code sdex run FILE}: load, override, validate the whole experiment, then train and sample. */
+final class RunCommand implements Command {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Override public String name() { return "run"; }
+
+    @Override public String arguments() { return "FILE [options]"; }
+
+    @Override public String summary() { return "validate an experiment, then train and sample into runs/<name>-<time>/"; }
+
+    @Override
+    public Options options() {
+        return Command.withCommon(new Options()
+                .addOption(Command.set())
+                .addOption(Option.builder().longOpt("out").hasArg().argName("DIR").desc("where run directories go (default: runs)").build())
+                .addOption(Option.builder().longOpt("dry-run").desc("validate and print the resolved experiment; compute nothing").build())
+                .addOption(Option.builder().longOpt("resume").hasArg().argName("DIR").desc("continue the run in DIR from its last valid checkpoint").build())
+                .addOption(Command.data())
+                .addOption(Option.builder().longOpt("no-progress").desc("no progress bars").build()));
+    }
+
+    @Override
+    public int run(Invocation in) throws Exception {
+        ExperimentConfig config = in.experiment();
+        ExperimentPlan plan = in.get(ExperimentValidator.class).validate(config);
+        if (in.line.hasOption("dry-run")) {
+            in.out.println(plan.describe());
+            in.out.println("dry run: experiment '" + plan.name() + "' is valid; nothing was computed");
+            return ExitCode.OK;
+        }
+        RunResult result = in.get(ExperimentRunner.class).run(plan);
+        in.out.println(JSON.writeValueAsString(result.summary()));
+        in.out.println("run directory: " + result.runDir());
+        return ExitCode.OK;
+    }
+}

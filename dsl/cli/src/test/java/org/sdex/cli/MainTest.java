@@ -1,0 +1,175 @@
+package org.sdex.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir Path dir;
+
+    /** Exit code and both streams of one sdex call. */
+    record Result(int code, String out, String err) {}
+
+    private Result sdex(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of(), dir);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private String script(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p.toString();
+    }
+
+    private static final String GMM = """
+            experiment('gmm_small') {
+                seed 2
+                data 'gmm'
+                sde 've', sigmaMax: 20
+                model 'exact'
+                sample {
+                    steps 20
+                    n 200
+                    plot false
+                }
+            }
+            """;
+
+    @Test
+    void pluginsListsEverySdeWithItsParameters() {
+        Result r = sdex("plugins");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^sde\\s+vp\\s+1\\.0\\s+built-in\\s")
+                .containsPattern("(?m)^sde\\s+ve\\s").containsPattern("(?m)^sde\\s+subvp\\s")
+                .containsPattern("(?m)^\\s+betaMax\\s+real\\s+20\\.0\\s+a number > 0");
+    }
+
+    @Test
+    void helpAndVersion() {
+        Result help = sdex("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("Commands:", "run FILE", "validate FILE", "plugins", "describe NAME");
+        Result runHelp = sdex("run", "--help");
+        assertThat(runHelp.code()).isZero();
+        assertThat(runHelp.out()).contains("usage: sdex run FILE", "--set", "--dry-run", "--resume", "--no-progress");
+        Result version = sdex("--version");
+        assertThat(version.code()).isZero();
+        assertThat(version.out()).startsWith("sdex 0.");
+    }
+
+    @Test
+    void usageErrorsExit64WithOneLine() {
+        for (String[] args : new String[][] {{}, {"frobnicate"}, {"run"}, {"run", "--bogus", "x.groovy"}, {"describe", "a", "b"}}) {
+            Result r = sdex(args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(64);
+            assertThat(r.err().strip()).as(String.join(" ", args)).doesNotContain("\n").startsWith("error: ").contains("--help");
+        }
+        assertThat(sdex("frobnicate").err()).contains("unknown command 'frobnicate'; commands: run, validate, plugins, describe");
+    }
+
+    @Test
+    void malformedScriptGivesOneLineWithScriptAndLineAndNoStackTrace() throws IOException {
+        String bad = script("typo.groovy", """
+                experiment('typo') {
+                    data 'gmm'
+                    sde 've'
+                    model 'exact'
+                    sample {
+                        stpes 10
+                    }
+                }
+                """);
+        Result r = sdex("validate", bad);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("error: typo.groovy:6: unknown setting 'stpes' in sample. Accepted: steps, n,")
+                .doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void debugAddsTheStackTrace() throws IOException {
+        String bad = script("typo.groovy", "experiment('typo') { stpes 3 }\n");
+        Result r = sdex("validate", bad, "--debug");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: typo.groovy:1: unknown setting 'stpes' in experiment.").contains("\tat ");
+    }
+
+    @Test
+    void validateAppliesOverrides() throws IOException {
+        String good = script("gmm_small.groovy", GMM);
+        assertThat(sdex("validate", good, "--set", "sample.n=50").code()).isZero();
+        Result bad = sdex("validate", good, "--set", "sample.n=zero");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err().strip()).isEqualTo(
+                "error: --set sample.n=zero: sample setting 'n' must be an integer >= 1, got 'zero'");
+    }
+
+    @Test
+    void missingScript() {
+        Result r = sdex("validate", "nowhere.groovy");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("error: no such experiment script: nowhere.groovy");
+    }
+
+    @Test
+    void describePluginOrBlock() {
+        Result vp = sdex("describe", "vp");
+        assertThat(vp.code()).isZero();
+        assertThat(vp.out()).startsWith("sde 'vp'").contains("betaMin", "betaMax", "Use: sde 'vp', betaMin: 0.1, betaMax: 20.0");
+        Result train = sdex("describe", "train");
+        assertThat(train.code()).isZero();
+        assertThat(train.out()).contains("block train", "batchSize", "gradClip");
+        Result none = sdex("describe", "none");
+        assertThat(none.out()).contains("predictor 'none'", "corrector 'none'");
+        Result unknown = sdex("describe", "nope");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("error: No plugin 'nope'. Available: ").contains("vp", "checkerboard");
+    }
+
+    @Test
+    void dryRunComputesNothing() throws IOException {
+        String good = script("gmm_small.groovy", GMM);
+        Path out = dir.resolve("runs");
+        Result r = sdex("run", good, "--dry-run", "--out", out.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("\"experiment\" : \"gmm_small\"", "dry run");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void runWritesARunDirectory() throws IOException {
+        String good = script("gmm_small.groovy", GMM);
+        Path out = dir.resolve("runs");
+        Result r = sdex("run", good, "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as(r.err()).isZero();
+        try (Stream<Path> runs = Files.list(out)) {
+            Path run = runs.findFirst().orElseThrow();
+            assertThat(run.getFileName().toString()).startsWith("gmm_small-");
+            assertThat(run.resolve("samples.npy")).exists();
+            assertThat(r.out()).contains("run directory: " + run);
+        }
+    }
+
+    @Test
+    void dataRootPrecedence() throws IOException {
+        Path cwd = Files.createDirectories(dir.resolve("work/main"));
+        assertThat(DataRoot.resolve("/d", Map.of("SDEX_DATA", "/e"), cwd)).isEqualTo(Path.of("/d"));
+        assertThat(DataRoot.resolve(null, Map.of("SDEX_DATA", "/e"), cwd)).isEqualTo(Path.of("/e"));
+        assertThat(DataRoot.resolve(null, Map.of(), cwd)).isEqualTo(cwd.resolve("data"));
+        Path shared = Files.createDirectories(dir.resolve("work/shared/data"));
+        assertThat(DataRoot.resolve(null, Map.of(), cwd)).isEqualTo(shared);
+    }
+}
