@@ -40,7 +40,8 @@ final class RunCommand implements Command {
             in.out.println("dry run: experiment '" + plan.name() + "' is valid; nothing was computed");
             return ExitCode.OK;
         }
-        RunResult result = in.get(ExperimentRunner.class).run(plan);
+        ExperimentRunner runner = in.get(ExperimentRunner.class);
+        RunResult result = ForeignStdout.divertDuring(() -> runner.run(plan));
         in.out.println(JSON.writeValueAsString(result.summary()));
         in.out.println("run directory: " + result.runDir());
         return ExitCode.OK;

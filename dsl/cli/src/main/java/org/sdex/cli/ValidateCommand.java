@@ -1,6 +1,7 @@
 package org.sdex.cli;
 
 import org.apache.commons.cli.Options;
+import org.sdex.core.config.ExperimentConfig;
 import org.sdex.core.run.ExperimentPlan;
 import org.sdex.core.run.ExperimentValidator;
 
@@ -19,7 +20,9 @@ final class ValidateCommand implements Command {
 
     @Override
     public int run(Invocation in) {
-        ExperimentPlan plan = in.get(ExperimentValidator.class).validate(in.experiment());
+        // the script first: its mistakes are reported before plugins are loaded
+        ExperimentConfig config = in.experiment();
+        ExperimentPlan plan = in.get(ExperimentValidator.class).validate(config);
         in.out.println(in.argument("FILE") + ": experiment '" + plan.name() + "' is valid");
         return ExitCode.OK;
     }

@@ -164,6 +164,30 @@ class MainTest {
     }
 
     @Test
+    void librariesPrintingToStdoutDuringARunDoNotReachIt() throws IOException {
+        String tiny = script("tiny.groovy", """
+                experiment('tiny') {
+                    data 'checkerboard'
+                    sde 'vp'
+                    model 'mlp', hidden: [8]
+                    train { steps 2; batchSize 16 }
+                }
+                """);
+        PrintStream original = System.out;
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        Result r;
+        try {
+            r = sdex("run", tiny, "--out", dir.resolve("runs").toString(), "--no-progress");
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(r.out()).contains("\"experiment\" : \"tiny\"", "run directory: ");
+    }
+
+    @Test
     void dataRootPrecedence() throws IOException {
         Path cwd = Files.createDirectories(dir.resolve("work/main"));
         assertThat(DataRoot.resolve("/d", Map.of("SDEX_DATA", "/e"), cwd)).isEqualTo(Path.of("/d"));
