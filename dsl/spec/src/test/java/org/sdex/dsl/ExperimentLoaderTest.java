@@ -41,6 +41,23 @@ class ExperimentLoaderTest {
     }
 
     @Test
+    void pluginsInsideABlockTakeNamedParameters() {
+        ExperimentConfig c = ExperimentLoader.parse("""
+                experiment('pc') {
+                    sample {
+                        predictor 'reverse_diffusion'
+                        corrector 'langevin', snr: 0.16, nSteps: 1
+                    }
+                }
+                """, "pc.groovy");
+        Section sample = c.section("sample");
+        assertThat(sample.plugins.get("predictor").params).isEmpty();
+        assertThat(sample.plugins.get("corrector").name).isEqualTo("langevin");
+        assertThat(sample.plugins.get("corrector").params).containsEntry("snr", 0.16).containsEntry("nSteps", 1);
+        assertThat(sample.plugins.get("corrector").location).isEqualTo(new SourceLocation("pc.groovy", 4));
+    }
+
+    @Test
     void goodScriptValidates() {
         ExperimentPlan plan = Validation.plan("good.groovy");
         assertThat(plan.train().steps()).isEqualTo(10);
