@@ -1,0 +1,14 @@
+package org.sdex.core.train;
+
+import java.nio.file.Path;
+
+/** Hears about training progress: every step's loss, and each checkpoint written. */
+public interface TrainListener {
+    /**
+     * After each update. {@code gradNorm} is the global gradient norm before clipping, {@code lr}
+     * the learning rate the update used. Throwing stops training (the exception propagates).
+     */
+    void onStep(int step, double loss, double lr, double gradNorm);
+
+    default void onCheckpoint(int step, Path file) {}
+}

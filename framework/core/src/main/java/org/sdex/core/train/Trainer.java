@@ -1,0 +1,182 @@
+package org.sdex.core.train;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sdex.core.checkpoint.CheckpointStore;
+import org.sdex.core.config.TrainSettings;
+import org.sdex.core.error.SdexException;
+import org.sdex.spi.data.Dataset;
+import org.sdex.spi.random.Rng;
+import org.sdex.spi.sde.Sde;
+
+/**
+ * Continuous denoising score matching (Song et al. 2021, Eq. 7; the reference's get_sde_loss_fn)
+ * in terms of the predicted noise: t ~ U(eps, T), z ~ N(0, I), x_t = alpha(t) x_0 + sigma(t) z and
+ * {@code loss = mean_b w_b reduce_d (eps_hat(x_t, label(t)) - z)^2}, which is the reference's
+ * {@code (score sigma + z)^2}; with likelihood weighting {@code w_b = g(t)^2 / sigma(t)^2}, which
+ * makes it the reference's {@code g^2 (score + z / sigma)^2}. Adam with linear warm-up and
+ * global-norm clipping, an EMA of the weights, checkpoints at fixed intervals.
+ *
+ * <p>Data, times and noise are all drawn from the state's generator, in that order, so the loss
+ * sequence is a function of (seed, settings) alone and a resumed run repeats an uninterrupted one
+ * exactly. The batch arrays are allocated once and refilled each step.
+ */
+public final class Trainer {
+    /** Stream of the training generator, forked from the training seed (weights use the seed itself). */
+    static final long TRAIN_STREAM = 0x747261696EL;
+
+    private final ScoreNetwork net;
+    private final Sde sde;
+    private final Dataset data;
+    private final TrainSettings settings;
+    private final int batch;
+    private final int size;
+    // reused every step: values in double, then copied into the placeholder arrays
+    private final double[] x0v;
+    private final double[] zv;
+    private final double[] xtv;
+    private final double[] labelv;
+    private final double[] weightv;
+    private final double[] alpha;
+    private final double[] sigma;
+    private final float[] floats;
+    private final float[] batchFloats;
+    private final INDArray xt;
+    private final INDArray noise;
+    private final INDArray labels;
+    private final INDArray lossWeights;
+
+    public Trainer(ScoreNetwork net, Sde sde, Dataset data, TrainSettings settings) {
+        this.net = net;
+        this.sde = sde;
+        this.data = data;
+        this.settings = settings;
+        if (!(settings.eps() < sde.T())) {
+            throw new SdexException("train.eps = " + settings.eps() + " must be below the SDE's end time T = " + sde.T());
+        }
+        batch = settings.batchSize();
+        size = Math.toIntExact(net.exampleSize() * batch);
+        x0v = new double[size];
+        zv = new double[size];
+        xtv = new double[size];
+        labelv = new double[batch];
+        weightv = new double[batch];
+        alpha = new double[batch];
+        sigma = new double[batch];
+        DataType type = net.dataType();
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("training supports FLOAT and DOUBLE networks, not " + type);
+        }
+        floats = type == DataType.FLOAT ? new float[size] : null;
+        batchFloats = type == DataType.FLOAT ? new float[batch] : null;
+        xt = Nd4j.create(type, net.batchShape(batch));
+        noise = Nd4j.create(type, net.batchShape(batch));
+        labels = Nd4j.create(type, batch);
+        lossWeights = Nd4j.create(type, batch);
+    }
+
+    /** A fresh state at step 0 for the network's current (initial) weights. */
+    public TrainingState initialState() {
+        Map<String, INDArray> w = net.weights();
+        return new TrainingState(settings, 0, new Rng(settings.seed()).fork(TRAIN_STREAM),
+                new Adam(settings.beta1(), settings.beta2(), settings.adamEps(), settings.weightDecay(), w),
+                new Ema(settings.ema(), w));
+    }
+
+    /**
+     * Trains from the state's step to {@code settings.steps()}, writing a checkpoint into
+     * {@code store} every {@code checkpointEvery} steps and after the last (no checkpoints when
+     * {@code store} is null). Exceptions from the listener stop training and propagate.
+     *
+     * @throws SdexException when the loss or the gradient norm is NaN or infinite
+     */
+    public void train(TrainingState state, CheckpointStore store, TrainListener listener) {
+        Map<String, INDArray> weights = net.weights();
+        while (state.step() < settings.steps()) {
+            int step = state.step() + 1;
+            fillBatch(state.rng());
+            ScoreNetwork.LossAndGradients lg = net.lossAndGradients(xt, labels, noise, lossWeights);
+            double norm = Adam.clipGlobalNorm(lg.gradients(), settings.gradClip());
+            if (!Double.isFinite(lg.loss()) || !Double.isFinite(norm)) throw diverged(step, lg.loss(), norm, store);
+            double lr = Adam.learningRate(settings.lr(), settings.warmup(), step);
+            state.adam().step(weights, lg.gradients(), lr);
+            state.ema().update(weights);
+            state.advance(step);
+            listener.onStep(step, lg.loss(), lr, norm);
+            if (store != null && (step % settings.checkpointEvery() == 0 || step == settings.steps())) {
+                listener.onCheckpoint(step, store.write(net, state));
+            }
+        }
+    }
+
+    private SdexException diverged(int step, double loss, double norm, CheckpointStore store) {
+        String what = !Double.isFinite(loss) ? "the loss is " + loss : "the gradient norm is " + norm;
+        List<java.nio.file.Path> files = store == null ? List.of() : store.files();
+        String kept = files.isEmpty() ? "no checkpoint was written yet"
+                : "the last checkpoint " + files.get(0) + " is kept";
+        return new SdexException("training diverged at step " + step + ": " + what + "; " + kept
+                + " (try a smaller train.lr, a train.warmup or train.gradClip)");
+    }
+
+    /** Draws x_0 (the dataset), t and z from {@code rng}, in that order, into the batch arrays. */
+    void fillBatch(Rng rng) {
+        INDArray x0 = data.sample(batch, rng);
+        if (x0.length() != size) {
+            throw new SdexException("the dataset returned " + x0.length() + " values for a batch of " + batch
+                    + " examples of shape " + java.util.Arrays.toString(net.exampleShape()) + " (expected " + size + ")");
+        }
+        copyOut(x0, x0v);
+        double lo = settings.eps();
+        double span = sde.T() - lo;
+        boolean weighted = settings.likelihoodWeighting();
+        int d = size / batch;
+        for (int i = 0; i < batch; i++) {
+            double t = lo + span * rng.nextDouble();
+            alpha[i] = sde.meanScale(t);
+            sigma[i] = sde.marginalStd(t);
+            labelv[i] = sde.noiseLabel().value(sde, t);
+            double g = sde.diffusion(t);
+            weightv[i] = weighted ? g * g / (sigma[i] * sigma[i]) : 1.0;
+        }
+        rng.fillGaussian(zv, 0, size);
+        for (int i = 0, k = 0; i < batch; i++) {
+            double a = alpha[i], s = sigma[i];
+            for (int j = 0; j < d; j++, k++) xtv[k] = a * x0v[k] + s * zv[k];
+        }
+        copyIn(xtv, xt);
+        copyIn(zv, noise);
+        copyIn(labelv, labels);
+        copyIn(weightv, lossWeights);
+    }
+
+    private static void copyOut(INDArray a, double[] out) {
+        INDArray c = a.isView() || a.ordering() != 'c' || a.data().length() != a.length() ? a.dup('c') : a;
+        if (c.dataType() == DataType.DOUBLE) {
+            c.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().get(out);
+        } else if (c.dataType() == DataType.FLOAT) {
+            FloatBuffer fb = c.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int i = 0; i < out.length; i++) out[i] = fb.get(i);
+        } else {
+            double[] v = c.data().asDouble();
+            System.arraycopy(v, 0, out, 0, out.length);
+        }
+    }
+
+    private void copyIn(double[] v, INDArray target) {
+        if (target.dataType() == DataType.DOUBLE) {
+            target.data().setData(v);
+        } else {
+            float[] f = v.length == floats.length ? floats : batchFloats;
+            for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+            target.data().setData(f);
+        }
+    }
+
+    /** The batch arrays of the last {@link #fillBatch}: x_t, labels, z, loss weights (for tests). */
+    INDArray[] lastBatch() { return new INDArray[] {xt, labels, noise, lossWeights}; }
+}

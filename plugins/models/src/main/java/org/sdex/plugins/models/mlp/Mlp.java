@@ -1,0 +1,93 @@
+package org.sdex.plugins.models.mlp;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sdex.spi.model.NetworkModel;
+import org.sdex.spi.random.Rng;
+
+/**
+ * The network: the noise label is embedded (sinusoidal features of 999 t as DDPM's time-step
+ * embedding, or random Fourier features of log sigma as NCSN++ does for VE), passed through a dense
+ * layer with swish, concatenated with the (flattened) input and fed through the hidden dense layers
+ * with swish; a linear layer maps back to the input's size. The output layer starts at
+ * {@code initScale} times the usual size (zero by default, as the reference's last layer), so the
+ * initial noise prediction is near zero.
+ */
+final class Mlp implements NetworkModel {
+    private final long[] dataShape;
+    private final long dims;
+    private final int[] hidden;
+    private final boolean fourier;
+    private final int embeddingDim;
+    private final double fourierScale;
+    private final double initScale;
+    // the generator's state at creation: every define() draws the same initial weights
+    private final long[] rngState;
+
+    Mlp(long[] dataShape, int[] hidden, boolean fourier, int embeddingDim, double fourierScale, double initScale, long[] rngState) {
+        this.dataShape = dataShape.clone();
+        long n = 1;
+        for (long s : dataShape) n *= s;
+        this.dims = n;
+        this.hidden = hidden.clone();
+        this.fourier = fourier;
+        this.embeddingDim = embeddingDim;
+        this.fourierScale = fourierScale;
+        this.initScale = initScale;
+        this.rngState = rngState.clone();
+    }
+
+    boolean fourier() { return fourier; }
+
+    @Override
+    public SDVariable define(SameDiff sd, SDVariable x, SDVariable noiseLabel) {
+        Rng rng = Rng.fromState(rngState);
+        DataType type = x.dataType();
+        boolean flat = dataShape.length == 1;
+        SDVariable in = flat ? x : x.reshape(-1, dims);
+
+        SDVariable emb = embed(sd, noiseLabel, type, rng);
+        SDVariable temb = sd.nn.swish(dense(sd, "mlp/emb", emb, embeddingDim, embeddingDim, 1.0, type, rng));
+        SDVariable h = sd.concat(1, in, temb);
+        long width = dims + embeddingDim;
+        for (int l = 0; l < hidden.length; l++) {
+            h = sd.nn.swish(dense(sd, "mlp/h" + l, h, width, hidden[l], 1.0, type, rng));
+            width = hidden[l];
+        }
+        SDVariable out = dense(sd, "mlp/out", h, width, dims, initScale, type, rng);
+        if (flat) return out;
+        long[] shape = new long[dataShape.length + 1];
+        shape[0] = -1;
+        System.arraycopy(dataShape, 0, shape, 1, dataShape.length);
+        return out.reshape(shape);
+    }
+
+    /** [B] labels to [B, embeddingDim] features: sin and cos of the label times fixed frequencies. */
+    private SDVariable embed(SameDiff sd, SDVariable label, DataType type, Rng rng) {
+        int half = embeddingDim / 2;
+        double[] f = new double[half];
+        if (fourier) {
+            for (int k = 0; k < half; k++) f[k] = 2 * Math.PI * fourierScale * rng.nextGaussian();
+        } else {
+            // geometric from 1 down to 1/10000, as DDPM's timestep embedding
+            for (int k = 0; k < half; k++) f[k] = Math.exp(-Math.log(10000) * k / Math.max(half - 1, 1));
+        }
+        SDVariable freqs = sd.constant("mlp/freqs", Nd4j.create(f, new long[] {1, half}, type));
+        SDVariable arg = (fourier ? sd.math.log(label) : label).reshape(-1, 1).mmul(freqs);
+        return sd.concat(1, sd.math.sin(arg), sd.math.cos(arg));
+    }
+
+    /** x W + b; W uniform with the fan-average variance (the reference's default_init) times {@code scale}, b = 0. */
+    private static SDVariable dense(SameDiff sd, String name, SDVariable in, long fanIn, long fanOut, double scale,
+                                    DataType type, Rng rng) {
+        double limit = Math.sqrt(6.0 / (fanIn + fanOut));
+        double[] w = new double[Math.toIntExact(fanIn * fanOut)];
+        for (int i = 0; i < w.length; i++) w[i] = scale * limit * (2 * rng.nextDouble() - 1);
+        SDVariable wv = sd.var(name + "/w", Nd4j.create(w, new long[] {fanIn, fanOut}, type));
+        SDVariable bv = sd.var(name + "/b", Nd4j.zeros(type, fanOut));
+        return in.mmul(wv).add(bv);
+    }
+}

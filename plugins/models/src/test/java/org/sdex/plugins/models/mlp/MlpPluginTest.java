@@ -1,0 +1,130 @@
+package org.sdex.plugins.models.mlp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sdex.plugins.sde.VeSde;
+import org.sdex.plugins.sde.VpSde;
+import org.sdex.spi.ParamException;
+import org.sdex.spi.Params;
+import org.sdex.spi.data.Dataset;
+import org.sdex.spi.model.ModelContext;
+import org.sdex.spi.model.ModelPlugin;
+import org.sdex.spi.model.NetworkModel;
+import org.sdex.spi.random.Rng;
+import org.sdex.spi.sde.Sde;
+
+/** The mlp plugin's graph: shapes, determinism, embedding choice, initial output, parameter checks. */
+class MlpPluginTest {
+    static final MlpPlugin PLUGIN = new MlpPlugin();
+
+    record Shaped(long[] shape) implements Dataset {
+        @Override public INDArray sample(int n, Rng rng) { throw new UnsupportedOperationException(); }
+    }
+
+    static Mlp create(Sde sde, long[] shape, long seed, Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return (Mlp) PLUGIN.create(Params.of(PLUGIN, m), new ModelContext(sde, new Shaped(shape), shape, DataType.FLOAT, new Rng(seed)));
+    }
+
+    /** Builds the graph for a batch of b and returns [output, weight count]. */
+    static Object[] run(NetworkModel model, long[] shape, INDArray x, INDArray labels) {
+        SameDiff sd = SameDiff.create();
+        long[] ph = new long[shape.length + 1];
+        ph[0] = -1;
+        System.arraycopy(shape, 0, ph, 1, shape.length);
+        SDVariable out = model.define(sd, sd.placeHolder("x", DataType.FLOAT, ph), sd.placeHolder("label", DataType.FLOAT, -1));
+        long params = 0;
+        for (SDVariable v : sd.variables()) if (v.getVariableType() == VariableType.VARIABLE) params += v.getArr().length();
+        INDArray y = sd.output(Map.of("x", x, "label", labels), out.name()).get(out.name());
+        return new Object[] {y, params};
+    }
+
+    static INDArray points(long... shape) { return new Rng(3).normal(DataType.FLOAT, shape); }
+
+    @Test
+    void isFoundAsAServiceNextToExact() {
+        assertThat(ServiceLoader.load(ModelPlugin.class).stream().map(p -> p.get().name())).contains("mlp", "exact");
+        assertThat(PLUGIN.parameters()).extracting(p -> p.name())
+                .containsExactly("hidden", "embedding", "embeddingDim", "fourierScale", "initScale");
+    }
+
+    @Test
+    void outputHasTheInputsShapeAndTheDefaultSize() {
+        Mlp m = create(new VpSde(0.1, 20), new long[] {2}, 1, "initScale", 1.0);
+        Object[] r = run(m, new long[] {2}, points(5, 2), Nd4j.createFromArray(0f, 100f, 500f, 900f, 999f));
+        assertThat(((INDArray) r[0]).shape()).containsExactly(5, 2);
+        // embedding dense 128x128, first layer (2 + 128) x 256, two 256 x 256, output 256 x 2, with biases
+        long want = 128 * 128 + 128 + 130 * 256 + 256 + 2 * (256 * 256 + 256) + 256 * 2 + 2;
+        assertThat(r[1]).isEqualTo(want);
+        assertThat(((INDArray) r[0]).amaxNumber().doubleValue()).isGreaterThan(1e-3);
+    }
+
+    @Test
+    void higherRankDataIsFlattenedAndRestored() {
+        long[] shape = {1, 3, 4};
+        Mlp m = create(new VpSde(0.1, 20), shape, 1, "hidden", List.of(16), "embeddingDim", 8, "initScale", 1.0);
+        INDArray y = (INDArray) run(m, shape, points(6, 1, 3, 4), Nd4j.createFromArray(1f, 2f, 3f, 4f, 5f, 6f))[0];
+        assertThat(y.shape()).containsExactly(6, 1, 3, 4);
+    }
+
+    @Test
+    void sameSeedSameNetworkEveryTimeItIsDefined() {
+        INDArray x = points(4, 2);
+        INDArray l = Nd4j.createFromArray(10f, 200f, 300f, 990f);
+        Mlp a = create(new VpSde(0.1, 20), new long[] {2}, 7, "hidden", List.of(32, 32), "initScale", 1.0);
+        INDArray first = (INDArray) run(a, new long[] {2}, x, l)[0];
+        assertThat((INDArray) run(a, new long[] {2}, x, l)[0]).isEqualTo(first);
+        assertThat((INDArray) run(create(new VpSde(0.1, 20), new long[] {2}, 7, "hidden", List.of(32, 32), "initScale", 1.0),
+                new long[] {2}, x, l)[0]).isEqualTo(first);
+        assertThat((INDArray) run(create(new VpSde(0.1, 20), new long[] {2}, 8, "hidden", List.of(32, 32), "initScale", 1.0),
+                new long[] {2}, x, l)[0]).isNotEqualTo(first);
+    }
+
+    @Test
+    void theOutputStartsAtZeroByDefault() {
+        Mlp m = create(new VpSde(0.1, 20), new long[] {2}, 1, "hidden", List.of(32));
+        INDArray y = (INDArray) run(m, new long[] {2}, points(4, 2), Nd4j.createFromArray(1f, 2f, 3f, 4f))[0];
+        assertThat(y.amaxNumber().doubleValue()).isZero();
+    }
+
+    @Test
+    void embeddingFollowsTheSdesNoiseLabel() {
+        assertThat(create(new VpSde(0.1, 20), new long[] {2}, 1).fourier()).isFalse();
+        assertThat(create(new VeSde(0.01, 50), new long[] {2}, 1).fourier()).isTrue();
+        assertThat(create(new VpSde(0.1, 20), new long[] {2}, 1, "embedding", "fourier").fourier()).isTrue();
+        assertThat(create(new VeSde(0.01, 50), new long[] {2}, 1, "embedding", "positional").fourier()).isFalse();
+    }
+
+    @Test
+    void fourierFeaturesOfSigmaAreFiniteAndDistinguishNoiseLevels() {
+        Mlp m = create(new VeSde(0.01, 50), new long[] {2}, 1, "hidden", List.of(32), "initScale", 1.0);
+        INDArray x = Nd4j.zeros(DataType.FLOAT, 3, 2);
+        INDArray y = (INDArray) run(m, new long[] {2}, x, Nd4j.createFromArray(0.01f, 1f, 50f))[0];
+        assertThat(y.isInfinite().any() || y.isNaN().any()).isFalse();
+        assertThat(y.getRow(0)).isNotEqualTo(y.getRow(1));
+        assertThat(y.getRow(1)).isNotEqualTo(y.getRow(2));
+    }
+
+    @Test
+    void rejectsAnOddEmbeddingAndNoHiddenLayers() {
+        assertThatThrownBy(() -> create(new VpSde(0.1, 20), new long[] {2}, 1, "embeddingDim", 7))
+                .isInstanceOf(ParamException.class).hasMessageContaining("even embeddingDim");
+        assertThatThrownBy(() -> create(new VpSde(0.1, 20), new long[] {2}, 1, "hidden", List.of()))
+                .isInstanceOf(ParamException.class).hasMessageContaining("at least one hidden layer");
+        assertThatThrownBy(() -> create(new VpSde(0.1, 20), new long[] {2}, 1, "hidden", List.of(0)))
+                .isInstanceOf(ParamException.class).hasMessageContaining("hidden");
+    }
+}
