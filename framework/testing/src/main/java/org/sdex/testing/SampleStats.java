@@ -10,7 +10,12 @@ public final class SampleStats {
     private SampleStats() {}
 
     public static double[][] rows(INDArray x) {
-        return x.reshape(x.size(0), x.length() / x.size(0)).castTo(DataType.DOUBLE).toDoubleMatrix();
+        // one bulk copy: INDArray.toDoubleMatrix copies row by row and costs ~0.3 s for 10^4 rows
+        int n = (int) x.size(0), d = (int) (x.length() / n);
+        double[] flat = x.castTo(DataType.DOUBLE).dup('c').reshape(x.length()).toDoubleVector();
+        double[][] out = new double[n][];
+        for (int b = 0; b < n; b++) out[b] = java.util.Arrays.copyOfRange(flat, b * d, (b + 1) * d);
+        return out;
     }
 
     public static double[] mean(double[][] x) {

@@ -138,7 +138,7 @@ public final class GaussianMixture {
                 }
             }
         }
-        return Nd4j.createFromArray(out).castTo(x.dataType()).reshape(x.shape());
+        return Nd4j.create(flatten(out), x.shape(), DataType.DOUBLE).castTo(x.dataType());
     }
 
     /** Posterior component probabilities r_k(x) for each row: [B, K] doubles. */
@@ -174,7 +174,7 @@ public final class GaussianMixture {
                 out[b][i] = s;
             }
         }
-        return Nd4j.createFromArray(out).castTo(type);
+        return Nd4j.create(flatten(out), new long[] {n, dim}, DataType.DOUBLE).castTo(type);
     }
 
     public INDArray sample(int n, Rng rng, DataType type) { return sample(n, rng, type, null); }
@@ -221,7 +221,18 @@ public final class GaussianMixture {
         if (x.rank() < 1 || x.length() % dim != 0 || x.length() / x.size(0) != dim) {
             throw new IllegalArgumentException("expected points of dimension " + dim + ", got shape " + Arrays.toString(x.shape()));
         }
-        return x.reshape(x.size(0), dim).castTo(DataType.DOUBLE).toDoubleMatrix();
+        // one bulk copy: INDArray.toDoubleMatrix copies row by row and costs ~0.3 s for 10^4 rows
+        double[] flat = x.castTo(DataType.DOUBLE).dup('c').reshape(x.length()).toDoubleVector();
+        double[][] out = new double[(int) x.size(0)][];
+        for (int b = 0; b < out.length; b++) out[b] = Arrays.copyOfRange(flat, b * dim, (b + 1) * dim);
+        return out;
+    }
+
+    private static double[] flatten(double[][] rows) {
+        int d = rows.length == 0 ? 0 : rows[0].length;
+        double[] flat = new double[rows.length * d];
+        for (int b = 0; b < rows.length; b++) System.arraycopy(rows[b], 0, flat, b * d, d);
+        return flat;
     }
 
     private static double logSumExp(double[] v) {

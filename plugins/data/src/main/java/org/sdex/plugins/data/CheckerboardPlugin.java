@@ -24,7 +24,7 @@ public final class CheckerboardPlugin implements DatasetPlugin {
     @Override
     public Dataset open(Params p, DataContext ctx) {
         double scale = p.real("scale");
-        return new PointCloud((rng, out) -> {
+        return new PointCloud(name(), (rng, out) -> {
             // a dark square: row r in 0..3, column c in 0..3 with r + c even
             int square = rng.nextInt(8);
             int r = square / 2;

@@ -18,7 +18,10 @@ import org.sdex.spi.random.Rng;
 /**
  * {@code gmm}: a Gaussian mixture in any dimension with explicit weights, means and covariances (or
  * isotropic stds). Its exact density is known, so it is the ground truth for samplers, likelihoods
- * and the {@code exact} model. Default: 8 Gaussians of std 0.5 on a circle of radius 4.
+ * and the {@code exact} model. Default: 8 equal Gaussians of std 0.5 on a circle of radius 4
+ * (about [-5.5, 5.5]^2; neighbours 3.1 apart, over 6 std). {@code std} is used only when
+ * {@code covariances} is empty; sizes that do not agree are a {@link ParamException}, with components
+ * numbered from 1 as written.
  */
 public final class GaussianMixturePlugin implements DatasetPlugin {
     private static final int DEFAULT_MODES = 8;
@@ -35,7 +38,7 @@ public final class GaussianMixturePlugin implements DatasetPlugin {
                         null, false, null, null, 2),
                 new Param("covariances", ParamType.TENSOR, List.of(), "component covariance matrices (empty = use std)",
                         null, false, null, null, 3),
-                Param.reals("std", List.of(0.5), "isotropic std, one for all or one per component; used without covariances")
+                Param.reals("std", List.of(0.5), "isotropic std, one for all or one per component; ignored when covariances are given")
                         .positive());
     }
 
@@ -58,6 +61,8 @@ public final class GaussianMixturePlugin implements DatasetPlugin {
             @Override public INDArray sample(int n, Rng rng) { return mixture.sample(n, rng, type); }
 
             @Override public Optional<GaussianMixture> mixture() { return Optional.of(mixture); }
+
+            @Override public String toString() { return "'gmm'"; }
         };
     }
 
@@ -80,23 +85,29 @@ public final class GaussianMixturePlugin implements DatasetPlugin {
             throw new ParamException("weights", "data 'gmm' has " + k + " means but " + weights.length + " weights");
         }
         double[][][] cov = p.tensor3("covariances");
+        if (cov.length == 0) {
+            double[] std = p.reals("std");
+            if (std.length != 1 && std.length != k) {
+                throw new ParamException("std", "data 'gmm' std needs 1 or " + k + " values, got " + std.length);
+            }
+            double[] perComponent = new double[k];
+            for (int i = 0; i < k; i++) perComponent[i] = std[std.length == 1 ? 0 : i];
+            return GaussianMixture.isotropic(weights, means, perComponent);
+        }
+        if (cov.length != k) {
+            throw new ParamException("covariances", "data 'gmm' has " + k + " means but " + cov.length + " covariances");
+        }
+        for (int i = 0; i < k; i++) checkCovariance(i, means[i], cov[i]);
+        return new GaussianMixture(weights, means, cov);
+    }
+
+    /** Shape, symmetry and positive definiteness of one covariance, reported with the 1-based numbering users write. */
+    private static void checkCovariance(int i, double[] mean, double[][] cov) {
         try {
-            if (cov.length == 0) {
-                double[] std = p.reals("std");
-                if (std.length != 1 && std.length != k) {
-                    throw new ParamException("std", "data 'gmm' std needs 1 or " + k + " values, got " + std.length);
-                }
-                double[] perComponent = new double[k];
-                for (int i = 0; i < k; i++) perComponent[i] = std[std.length == 1 ? 0 : i];
-                return GaussianMixture.isotropic(weights, means, perComponent);
-            }
-            if (cov.length != k) {
-                throw new ParamException("covariances", "data 'gmm' has " + k + " means but " + cov.length + " covariances");
-            }
-            return new GaussianMixture(weights, means, cov);
+            new GaussianMixture(new double[] {1}, new double[][] {mean}, new double[][][] {cov});
         } catch (IllegalArgumentException e) {
-            if (e instanceof ParamException pe) throw pe;
-            throw new ParamException("covariances", "data 'gmm': " + e.getMessage());
+            // a one-component mixture names its only covariance "covariance 0"
+            throw new ParamException("covariances", "data 'gmm' " + e.getMessage().replace("covariance 0", "covariance " + (i + 1)));
         }
     }
 }

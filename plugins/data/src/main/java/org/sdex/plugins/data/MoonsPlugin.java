@@ -7,7 +7,7 @@ import org.sdex.spi.data.DataContext;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.data.DatasetPlugin;
 
-/** {@code moons}: two interleaving half circles, scaled by 2 and centred (about [-3, 3] x [-1.7, 1.7]). */
+/** {@code moons}: two interleaving half circles, mapped by (x, y) -> (2x - 1, 2y - 1/2) onto [-3, 3] x [-1.5, 1.5] (plus noise). */
 public final class MoonsPlugin implements DatasetPlugin {
     @Override public String name() { return "moons"; }
 
@@ -21,7 +21,7 @@ public final class MoonsPlugin implements DatasetPlugin {
     @Override
     public Dataset open(Params p, DataContext ctx) {
         double noise = p.real("noise");
-        return new PointCloud((rng, out) -> {
+        return new PointCloud(name(), (rng, out) -> {
             double a = Math.PI * rng.nextDouble();
             boolean upper = rng.nextDouble() < 0.5;
             double x = upper ? Math.cos(a) : 1 - Math.cos(a);

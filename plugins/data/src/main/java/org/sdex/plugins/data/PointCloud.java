@@ -14,10 +14,12 @@ final class PointCloud implements Dataset {
         void draw(Rng rng, double[] out);
     }
 
+    private final String name;
     private final PointSampler sampler;
     private final DataType type;
 
-    PointCloud(PointSampler sampler, DataType type) {
+    PointCloud(String name, PointSampler sampler, DataType type) {
+        this.name = name;
         this.sampler = sampler;
         this.type = type;
     }
@@ -36,4 +38,8 @@ final class PointCloud implements Dataset {
         }
         return Nd4j.create(flat, new long[] {n, 2}, type);
     }
+
+    /** The plugin name, quoted as in the DSL, for messages such as the exact model's. */
+    @Override
+    public String toString() { return "'" + name + "'"; }
 }

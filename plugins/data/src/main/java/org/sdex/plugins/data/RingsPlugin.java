@@ -28,7 +28,7 @@ public final class RingsPlugin implements DatasetPlugin {
         int count = p.integer("count");
         double noise = p.real("noise");
         double total = count * (count + 1) / 2.0; // sum of k, proportional to total length
-        return new PointCloud((rng, out) -> {
+        return new PointCloud(name(), (rng, out) -> {
             double u = rng.nextDouble() * total;
             int k = 1;
             while (u >= k && k < count) {

@@ -39,6 +39,25 @@ class DatasetsTest {
     }
 
     @Test
+    void allFiveAreRegistered() {
+        assertThat(java.util.ServiceLoader.load(DatasetPlugin.class).stream().map(p -> p.get().name()))
+                .containsExactly("checkerboard", "swiss_roll", "moons", "rings", "gmm");
+    }
+
+    @Test
+    void samplesComeInTheContextsDtypeAndNameTheirPlugin() {
+        DataContext single = new DataContext(Path.of("."), DataType.FLOAT, "train");
+        for (DatasetPlugin p : List.of(new CheckerboardPlugin(), new SwissRollPlugin(), new MoonsPlugin(), new RingsPlugin(),
+                new GaussianMixturePlugin())) {
+            Dataset d = p.open(Params.of(p, Map.of()), single);
+            INDArray x = d.sample(7, new Rng(1));
+            assertThat(x.dataType()).as(p.name()).isEqualTo(DataType.FLOAT);
+            assertThat(x.shape()).as(p.name()).containsExactly(7, 2);
+            assertThat(d.toString()).isEqualTo("'" + p.name() + "'");
+        }
+    }
+
+    @Test
     void checkerboardFillsOnlyTheDarkSquaresEvenly() {
         double[][] x = SampleStats.rows(open(new CheckerboardPlugin(), Map.of()).sample(16000, new Rng(1)));
         int[] counts = new int[16];
@@ -68,13 +87,36 @@ class DatasetsTest {
     }
 
     @Test
-    void moonsAndSwissRollStayInTheirDocumentedRanges() {
-        for (double[] p : SampleStats.rows(open(new MoonsPlugin(), Map.of("noise", 0.0)).sample(2000, new Rng(3)))) {
+    void moonsAreTwoHalfCirclesInTheirDocumentedRange() {
+        double[][] x = SampleStats.rows(open(new MoonsPlugin(), Map.of("noise", 0.0)).sample(4000, new Rng(3)));
+        int upper = 0;
+        for (double[] p : x) {
             assertThat(p[0]).isBetween(-3.0, 3.0);
-            assertThat(p[1]).isBetween(-1.75, 1.75);
+            assertThat(p[1]).isBetween(-1.5, 1.5);
+            // undo the documented map (u, v) = (2x - 1, 2y - 1/2)
+            double u = (p[0] + 1) / 2, v = (p[1] + 0.5) / 2;
+            boolean onUpper = Math.abs(Math.hypot(u, v) - 1) < 1e-9 && v >= -1e-12;
+            boolean onLower = Math.abs(Math.hypot(u - 1, v - 0.5) - 1) < 1e-9 && v <= 0.5 + 1e-12;
+            assertThat(onUpper || onLower).as("(%s, %s) on a half circle", p[0], p[1]).isTrue();
+            if (onUpper) upper++;
         }
-        for (double[] p : SampleStats.rows(open(new SwissRollPlugin(), Map.of("noise", 0.0)).sample(2000, new Rng(3)))) {
-            assertThat(Math.hypot(p[0], p[1])).isBetween(1.5 * Math.PI / 5 - 1e-9, 4.5 * Math.PI / 5 + 1e-9);
+        assertThat(upper / 4000.0).isCloseTo(0.5, offset(0.03));
+        // with noise the spread grows by the documented std (times the factor 2 of the map)
+        double[][] noisy = SampleStats.rows(open(new MoonsPlugin(), Map.of("noise", 0.1)).sample(4000, new Rng(3)));
+        assertThat(SampleStats.covariance(noisy)[0][0]).isCloseTo(SampleStats.covariance(x)[0][0] + 0.04, offset(0.03));
+    }
+
+    @Test
+    void swissRollIsTheSpiralRadiusEqualsAngle() {
+        double[][] x = SampleStats.rows(open(new SwissRollPlugin(), Map.of("noise", 0.0)).sample(2000, new Rng(3)));
+        for (double[] p : x) {
+            // (t cos t, t sin t) / 5: the radius 5|p| is the angle t itself
+            double t = 5 * Math.hypot(p[0], p[1]);
+            assertThat(t).isBetween(1.5 * Math.PI - 1e-9, 4.5 * Math.PI + 1e-9);
+            assertThat(5 * p[0]).isCloseTo(t * Math.cos(t), offset(1e-9));
+            assertThat(5 * p[1]).isCloseTo(t * Math.sin(t), offset(1e-9));
+            assertThat(Math.abs(p[0])).isLessThan(2.83);
+            assertThat(Math.abs(p[1])).isLessThan(2.83);
         }
     }
 
@@ -87,6 +129,11 @@ class DatasetsTest {
                         List.of(List.of(0.5, 0.1, 0), List.of(0.1, 0.3, 0), List.of(0, 0, 0.2)),
                         List.of(List.of(0.2, 0, 0), List.of(0, 0.4, -0.1), List.of(0, -0.1, 0.3)))));
         GaussianMixture gm = d.mixture().orElseThrow();
+        // the mixture is the one written down
+        assertThat(gm.weights()).containsExactly(0.2, 0.8);
+        assertThat(gm.mean(1)).containsExactly(1, 1, 0);
+        assertThat(gm.covariance(0)[0][1]).isEqualTo(0.1);
+        assertThat(gm.covariance(1)[2][1]).isEqualTo(-0.1);
         int n = 40000;
         double[][] x = SampleStats.rows(d.sample(n, new Rng(9)));
         double[] m = SampleStats.mean(x);
@@ -122,7 +169,14 @@ class DatasetsTest {
         assertThatThrownBy(() -> open(p, Map.of("means", List.of(List.of(0, 0), List.of(1)))))
                 .hasMessage("data 'gmm' means must all have dimension 2; mean 2 has 1");
         assertThatThrownBy(() -> open(p, Map.of("means", List.of(List.of(0)), "covariances", List.of(List.of(List.of(-1))))))
-                .hasMessage("data 'gmm': covariance 0 is not positive definite");
+                .hasMessage("data 'gmm' covariance 1 is not positive definite");
+        assertThatThrownBy(() -> open(p, Map.of("means", List.of(List.of(0, 0), List.of(1, 1)),
+                "covariances", List.of(List.of(List.of(1, 0), List.of(0, 1)), List.of(List.of(1, 0.5), List.of(0, 1))))))
+                .hasMessage("data 'gmm' covariance 2 is not symmetric");
+        assertThatThrownBy(() -> open(p, Map.of("means", List.of(List.of(0, 0)), "covariances", List.of(List.of(List.of(1))))))
+                .hasMessage("data 'gmm' covariance 1 is not 2x2");
+        assertThatThrownBy(() -> open(p, Map.of("means", List.of(List.of(0, 0), List.of(1, 1)), "std", List.of(1, 2, 3))))
+                .hasMessage("data 'gmm' std needs 1 or 2 values, got 3");
         assertThatThrownBy(() -> open(p, Map.of("weights", "heavy")))
                 .hasMessage("data 'gmm' parameter 'weights' must be a list of numbers > 0, got 'heavy'");
     }

@@ -18,7 +18,9 @@ import org.sdex.spi.ParamException;
 import org.sdex.spi.Params;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Discretization;
+import org.sdex.spi.sde.NoiseLabel;
 import org.sdex.spi.sde.Sde;
+import org.sdex.spi.sde.SdePlugin;
 
 /**
  * The marginal mean scale alpha(t) and std sigma(t) each SDE states in closed form, checked against
@@ -89,6 +91,40 @@ class SdeMarginalsTest {
         assertThat(x.varNumber().doubleValue()).isCloseTo(s * s, offset(0.03 * s * s));
     }
 
+    /** Values of the paper's formulas at t = 0.5 with the default parameters, worked out separately (numpy). */
+    @Test
+    void coefficientsAreThePapersFormulas() {
+        VpSde vp = new VpSde(0.1, 20);
+        assertThat(vp.driftCoefficient(0.5)).isCloseTo(-5.025, offset(1e-12));
+        assertThat(vp.diffusion(0.5)).isCloseTo(3.1701734968294715, offset(1e-12));
+        assertThat(vp.meanScale(0.5)).isCloseTo(0.2811828807967524, offset(1e-12));
+        assertThat(vp.marginalStd(0.5)).isCloseTo(0.9596542020680363, offset(1e-12));
+        SubVpSde subvp = new SubVpSde(0.1, 20);
+        assertThat(subvp.driftCoefficient(0.5)).isCloseTo(-5.025, offset(1e-12));
+        assertThat(subvp.diffusion(0.5)).isCloseTo(3.1602494492178512, offset(1e-12));
+        assertThat(subvp.meanScale(0.5)).isCloseTo(0.2811828807967524, offset(1e-12));
+        assertThat(subvp.marginalStd(0.5)).isCloseTo(0.9209361875468394, offset(1e-12));
+        VeSde ve = new VeSde(0.01, 50);
+        assertThat(ve.driftCoefficient(0.5)).isZero();
+        assertThat(ve.diffusion(0.5)).isCloseTo(2.918423065872431, offset(1e-12));
+        assertThat(ve.meanScale(0.5)).isEqualTo(1.0);
+        assertThat(ve.marginalStd(0.5)).isCloseTo(0.7071067811865476, offset(1e-12));
+        assertThat(List.of(vp.priorStd(), subvp.priorStd(), ve.priorStd())).containsExactly(1.0, 1.0, 50.0);
+        assertThat(List.of(vp.noiseLabel(), subvp.noiseLabel(), ve.noiseLabel()))
+                .containsExactly(NoiseLabel.TIME_999, NoiseLabel.TIME_999, NoiseLabel.SIGMA);
+        // N = 1000: step i = floor(0.5 * 999) = 499 of linspace(b0/N, b1/N, N) and of the geometric sigmas
+        Discretization ddpm = vp.discretize(0.5, 1000);
+        assertThat(ddpm.driftScale()).isCloseTo(-0.005032683974011132, offset(1e-14));
+        assertThat(ddpm.noiseScale()).isCloseTo(0.10020000019980059, offset(1e-14));
+        Discretization smld = ve.discretize(0.5, 1000);
+        assertThat(smld.driftScale()).isZero();
+        assertThat(smld.noiseScale()).isCloseTo(0.0915514997298814, offset(1e-14));
+        // sub-VP keeps the default Euler-Maruyama discretisation: f dt and g sqrt(dt)
+        Discretization euler = subvp.discretize(0.5, 1000);
+        assertThat(euler.driftScale()).isCloseTo(-5.025e-3, offset(1e-15));
+        assertThat(euler.noiseScale()).isCloseTo(3.1602494492178512 * Math.sqrt(1e-3), offset(1e-14));
+    }
+
     @Test
     void ddpmDiscretisationConvergesToTheContinuousVpMarginal() {
         VpSde sde = new VpSde(0.1, 20);
@@ -152,7 +188,7 @@ class SdeMarginalsTest {
                 .isInstanceOf(ParamException.class).hasMessageContaining("sigmaMax > sigmaMin");
         assertThatThrownBy(() -> Params.of(new VeSdePlugin(), Map.of("sigmaMin", -1)))
                 .hasMessage("sde 've' parameter 'sigmaMin' must be a number > 0, got -1");
-        assertThat(List.of(new VpSdePlugin().name(), new SubVpSdePlugin().name(), new VeSdePlugin().name()))
+        assertThat(java.util.ServiceLoader.load(SdePlugin.class).stream().map(p -> p.get().name()))
                 .containsExactly("vp", "subvp", "ve");
     }
 }

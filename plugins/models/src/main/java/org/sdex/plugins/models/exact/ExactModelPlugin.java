@@ -1,7 +1,9 @@
 package org.sdex.plugins.models.exact;
 
+import java.util.Arrays;
 import org.sdex.spi.ParamException;
 import org.sdex.spi.Params;
+import org.sdex.spi.data.Dataset;
 import org.sdex.spi.model.AnalyticModel;
 import org.sdex.spi.model.Model;
 import org.sdex.spi.model.ModelContext;
@@ -20,8 +22,18 @@ public final class ExactModelPlugin implements ModelPlugin {
     @Override
     public Model create(Params params, ModelContext ctx) {
         GaussianMixture mixture = ctx.dataset().mixture().orElseThrow(() -> new ParamException(null,
-                "model 'exact' needs data with a known density (data 'gmm')"));
+                "model 'exact' needs data with a known density (data 'gmm'); got data " + describe(ctx.dataset())));
         ExactScore score = new ExactScore(mixture, ctx.sde());
         return (AnalyticModel) () -> score;
+    }
+
+    /** The built-in datasets print their plugin name; any other is described by its example shape. */
+    private static String describe(Dataset data) {
+        try {
+            if (data.getClass().getMethod("toString").getDeclaringClass() != Object.class) return data.toString();
+        } catch (NoSuchMethodException e) {
+            // every class has toString
+        }
+        return "of shape " + Arrays.toString(data.shape());
     }
 }

@@ -93,12 +93,43 @@ class ExactScoreTest {
     }
 
     @Test
+    void isRegistered() {
+        assertThat(java.util.ServiceLoader.load(org.sdex.spi.model.ModelPlugin.class).stream().map(p -> p.type().getName()))
+                .contains(ExactModelPlugin.class.getName());
+    }
+
+    @Test
     void needsDataWithAKnownDensity() {
         CheckerboardPlugin cb = new CheckerboardPlugin();
         Dataset data = cb.open(Params.of(cb, Map.of()), CTX);
         assertThatThrownBy(() -> new ExactModelPlugin().create(Params.of(new ExactModelPlugin(), Map.of()),
                 new ModelContext(new VpSde(0.1, 20), data, data.shape(), DataType.DOUBLE, new Rng(0))))
                 .isInstanceOf(ParamException.class)
-                .hasMessage("model 'exact' needs data with a known density (data 'gmm')");
+                .hasMessage("model 'exact' needs data with a known density (data 'gmm'); got data 'checkerboard'");
+        Dataset images = new Dataset() {
+            @Override public long[] shape() { return new long[] {1, 28, 28}; }
+
+            @Override public INDArray sample(int n, Rng rng) { throw new UnsupportedOperationException(); }
+        };
+        assertThatThrownBy(() -> new ExactModelPlugin().create(Params.of(new ExactModelPlugin(), Map.of()),
+                new ModelContext(new VpSde(0.1, 20), images, images.shape(), DataType.DOUBLE, new Rng(0))))
+                .hasMessage("model 'exact' needs data with a known density (data 'gmm'); got data of shape [1, 28, 28]");
+    }
+
+    @Test
+    void alternatingTimesGiveEachTimesScoreInTheInputsDtype() {
+        Dataset data = mixture(2);
+        Sde sde = new VeSde(0.01, 50);
+        AnalyticModel model = (AnalyticModel) new ExactModelPlugin().create(Params.of(new ExactModelPlugin(), Map.of()),
+                new ModelContext(sde, data, data.shape(), DataType.DOUBLE, new Rng(0)));
+        GaussianMixture gm = data.mixture().orElseThrow();
+        INDArray x = gm.sample(5, new Rng(3), DataType.DOUBLE);
+        // the per-t cache must never hand back another time's mixture
+        for (double t : new double[] {0.3, 0.3, 0.7, 0.3, 0.7}) {
+            assertThat(model.score().score(x, t)).isEqualTo(gm.at(sde, t).score(x));
+        }
+        INDArray single = model.score().score(x.castTo(DataType.FLOAT), 0.3);
+        assertThat(single.dataType()).isEqualTo(DataType.FLOAT);
+        assertThat(single.shape()).containsExactly(5, 2);
     }
 }

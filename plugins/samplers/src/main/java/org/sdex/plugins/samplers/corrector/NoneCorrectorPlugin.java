@@ -6,7 +6,7 @@ import org.sdex.spi.sampling.CorrectorPlugin;
 import org.sdex.spi.sampling.SamplerContext;
 import org.sdex.spi.sampling.Step;
 
-/** {@code none}: no corrector, for predictor-only sampling. */
+/** {@code none}: the identity corrector of PC sampling, for predictor-only runs (Song et al. 2021, Alg. 1). */
 public final class NoneCorrectorPlugin implements CorrectorPlugin {
     @Override public String name() { return "none"; }
 

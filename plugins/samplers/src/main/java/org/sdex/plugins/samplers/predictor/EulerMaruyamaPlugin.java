@@ -5,7 +5,7 @@ import org.sdex.spi.sampling.Predictor;
 import org.sdex.spi.sampling.PredictorPlugin;
 import org.sdex.spi.sampling.SamplerContext;
 
-/** {@code euler_maruyama}: the reverse-SDE Euler-Maruyama predictor. */
+/** {@code euler_maruyama}: Euler-Maruyama on the reverse-time SDE, or Euler on the probability-flow ODE (Song et al. 2021, Sec. 4). */
 public final class EulerMaruyamaPlugin implements PredictorPlugin {
     @Override public String name() { return "euler_maruyama"; }
 

@@ -7,7 +7,7 @@ import org.sdex.spi.sampling.SamplerContext;
 import org.sdex.spi.sampling.Step;
 import org.sdex.spi.sde.ReverseSde;
 
-/** Euler-Maruyama step of the reverse-time SDE, or Euler of the probability-flow ODE (Song et al. 2021, Sec. 4.2). */
+/** One Euler-Maruyama step of the reverse-time SDE, or Euler step of the probability-flow ODE (Song et al. 2021, Sec. 4). */
 final class EulerMaruyamaPredictor implements Predictor {
     private final ReverseSde reverse;
 

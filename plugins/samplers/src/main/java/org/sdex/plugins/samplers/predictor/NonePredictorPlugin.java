@@ -6,7 +6,7 @@ import org.sdex.spi.sampling.PredictorPlugin;
 import org.sdex.spi.sampling.SamplerContext;
 import org.sdex.spi.sampling.Step;
 
-/** {@code none}: no predictor, for corrector-only sampling (e.g. annealed Langevin dynamics alone). */
+/** {@code none}: the identity predictor of PC sampling, for corrector-only runs such as annealed Langevin (Song et al. 2021, Alg. 1). */
 public final class NonePredictorPlugin implements PredictorPlugin {
     @Override public String name() { return "none"; }
 
