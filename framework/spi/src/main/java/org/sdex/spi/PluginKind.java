@@ -7,6 +7,7 @@ public enum PluginKind {
     PREDICTOR("predictor"),
     CORRECTOR("corrector"),
     ODE_SOLVER("ode"),
+    SOLVER("solver"),
     GUIDE("guide"),
     DATASET("data");
 

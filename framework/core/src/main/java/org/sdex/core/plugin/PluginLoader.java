@@ -17,6 +17,7 @@ import org.sdex.spi.guide.GuidePlugin;
 import org.sdex.spi.model.ModelPlugin;
 import org.sdex.spi.sampling.CorrectorPlugin;
 import org.sdex.spi.sampling.OdeSolverPlugin;
+import org.sdex.spi.sampling.SolverPlugin;
 import org.sdex.spi.sampling.PredictorPlugin;
 import org.sdex.spi.sde.SdePlugin;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ public final class PluginLoader {
     /** One service interface per plugin kind. */
     static final List<Class<? extends Plugin>> SERVICES = List.of(
             SdePlugin.class, DatasetPlugin.class, ModelPlugin.class, PredictorPlugin.class,
-            CorrectorPlugin.class, OdeSolverPlugin.class, GuidePlugin.class);
+            CorrectorPlugin.class, OdeSolverPlugin.class, SolverPlugin.class, GuidePlugin.class);
 
     private PluginLoader() {}
 

@@ -162,7 +162,7 @@ public final class ExperimentValidator {
     private static <T> T create(PluginRef ref, Supplier<T> factory) {
         try {
             return factory.get();
-        } catch (ParamException | SdexException | IllegalArgumentException e) {
+        } catch (SdexException | IllegalArgumentException e) {
             throw new ConfigException(ref.location, e.getMessage());
         }
     }

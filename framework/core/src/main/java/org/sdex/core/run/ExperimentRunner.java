@@ -1,0 +1,112 @@
+package org.sdex.core.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sdex.core.config.SampleSettings;
+import org.sdex.core.plot.Plots;
+import org.sdex.core.sample.PcSampler;
+import org.sdex.spi.data.Dataset;
+import org.sdex.spi.model.AnalyticModel;
+import org.sdex.spi.model.Model;
+import org.sdex.spi.model.ModelContext;
+import org.sdex.spi.model.NetworkModel;
+import org.sdex.spi.model.ScoreFunction;
+import org.sdex.spi.random.Rng;
+import org.sdex.spi.sde.Sde;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a validated experiment: makes (or reopens) the run directory, writes the resolved config,
+ * trains the network if there is one (resuming from the last good checkpoint), then samples and
+ * writes samples.npy, a plot and the metrics. Everything it writes lives in the run directory.
+ */
+public final class ExperimentRunner {
+    private static final Logger log = LoggerFactory.getLogger(ExperimentRunner.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final ExperimentValidator validator;
+    private final RunOptions options;
+
+    @Inject
+    public ExperimentRunner(ExperimentValidator validator, RunOptions options) {
+        this.validator = validator;
+        this.options = options;
+    }
+
+    public RunResult run(ExperimentPlan plan) {
+        RunDirectory dir = options.resumeDir() != null
+                ? RunDirectory.existing(options.resumeDir())
+                : RunDirectory.create(options.outDir(), plan.name());
+        log.info("run directory {}", dir.path());
+        writeJson(dir, "config.json", plan.toMap());
+
+        Sde sde = plan.sde().plugin().create(plan.sde().params());
+        Dataset data = plan.data().plugin().open(plan.data().params(), validator.dataContext("train"));
+        long modelSeed = plan.train() != null ? plan.train().seed() : plan.seed();
+        Model model = plan.model().plugin().create(plan.model().params(),
+                new ModelContext(sde, data, data.shape(), DataType.FLOAT, new Rng(modelSeed)));
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("experiment", plan.name());
+        summary.put("runDir", dir.path().toString());
+        ScoreFunction score = model instanceof AnalyticModel analytic
+                ? analytic.score()
+                : TrainingStage.run((NetworkModel) model, sde, data, plan, dir, options, summary);
+        if (plan.sample() != null) {
+            try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"))) {
+                sample(plan, sde, data, score, dir, metrics, summary);
+            }
+        }
+        writeJson(dir, "summary.json", summary);
+        return new RunResult(dir.path(), summary);
+    }
+
+    private void sample(ExperimentPlan plan, Sde sde, Dataset data, ScoreFunction score, RunDirectory dir,
+                        MetricsLog metrics, Map<String, Object> summary) {
+        SampleSettings s = plan.sample();
+        PcSampler sampler = new PcSampler(sde, score, plan.predictor().plugin(), plan.predictor().params(),
+                plan.corrector().plugin(), plan.corrector().params(), s);
+        int batches = (s.n() + s.effectiveBatch() - 1) / s.effectiveBatch();
+        long start = System.nanoTime();
+        PcSampler.Result result;
+        try (Progress bar = Progress.start("sample", (long) s.steps() * batches, options.progress())) {
+            long[] done = {0};
+            result = sampler.sample(data.shape(), DataType.FLOAT, step -> bar.stepTo(++done[0]));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        INDArray samples = result.samples();
+        Npy.write(samples, dir.resolve("samples.npy"));
+        if (s.plot() && samples.length() / samples.size(0) == 2) {
+            Plots.scatter(samples, plan.name() + " — " + plan.predictor().name() + "/" + plan.corrector().name()
+                    + ", " + s.steps() + " steps", dir.resolve("samples.png"));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", s.n());
+        m.put("steps", s.steps());
+        m.put("predictor", plan.predictor().name());
+        m.put("corrector", plan.corrector().name());
+        m.put("nfe", result.nfe());
+        m.put("seconds", seconds);
+        m.put("samplesPerSecond", s.n() / seconds);
+        m.put("finite", Double.isFinite(samples.sumNumber().doubleValue()));
+        metrics.write("sample", m);
+        summary.put("sample", m);
+        log.info("sampled {} in {} s ({} score evaluations per sample)", s.n(), String.format("%.1f", seconds), result.nfe());
+    }
+
+    static void writeJson(RunDirectory dir, String name, Object value) {
+        try {
+            dir.writeString(name, JSON.writeValueAsString(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package org.sdex.core.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.sdex.core.checkpoint.CheckpointStore;
+import org.sdex.core.config.TrainSettings;
+import org.sdex.core.plot.Plots;
+import org.sdex.core.train.ScoreNetwork;
+import org.sdex.core.train.TrainListener;
+import org.sdex.core.train.Trainer;
+import org.sdex.core.train.TrainingState;
+import org.sdex.spi.data.Dataset;
+import org.sdex.spi.model.NetworkModel;
+import org.sdex.spi.model.ScoreFunction;
+import org.sdex.spi.sde.Sde;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training part of a run: builds the network, restores the last valid checkpoint when
+ * resuming, trains with a progress bar and metrics, plots the loss, and hands back the score of the
+ * EMA weights for sampling.
+ */
+final class TrainingStage {
+    private static final Logger log = LoggerFactory.getLogger(TrainingStage.class);
+
+    private TrainingStage() {}
+
+    static ScoreFunction run(NetworkModel model, Sde sde, Dataset data, ExperimentPlan plan, RunDirectory dir,
+                             RunOptions options, Map<String, Object> summary) {
+        TrainSettings s = plan.train();
+        ScoreNetwork net = new ScoreNetwork(model, data.shape(), DataType.FLOAT, s.reduceMean());
+        Trainer trainer = new Trainer(net, sde, data, s);
+        TrainingState state = trainer.initialState();
+        CheckpointStore store = new CheckpointStore(dir.checkpoints(), s.keepCheckpoints());
+        Optional<Integer> resumed = options.resumeDir() != null ? store.restoreLatest(net, state) : Optional.empty();
+        resumed.ifPresent(step -> log.info("resuming at step {} from {}", step, store.dir()));
+        // lines after the restored step will be produced again
+        MetricsLog.truncateAfter(dir.resolve("metrics.jsonl"), resumed.orElse(0));
+        log.info("network: {} parameters", net.parameterCount());
+
+        long start = System.nanoTime();
+        int first = state.step();
+        try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"));
+             Progress bar = Progress.start("train", s.steps(), options.progress())) {
+            bar.stepTo(first);
+            trainer.train(state, store, new TrainListener() {
+                double window;
+                int count;
+                double smooth = Double.NaN;
+
+                @Override
+                public void onStep(int step, double loss, double lr, double gradNorm) {
+                    window += loss;
+                    count++;
+                    smooth = Double.isNaN(smooth) ? loss : 0.98 * smooth + 0.02 * loss;
+                    if (step % s.logEvery() == 0 || step == s.steps()) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("step", step);
+                        m.put("loss", window / count);
+                        m.put("lastLoss", loss);
+                        m.put("lr", lr);
+                        m.put("gradNorm", gradNorm);
+                        metrics.write("train", m);
+                        window = 0;
+                        count = 0;
+                    }
+                    bar.stepTo(step);
+                    bar.message(String.format("loss %.4f", smooth));
+                }
+
+                @Override
+                public void onCheckpoint(int step, java.nio.file.Path file) {
+                    metrics.write("checkpoint", Map.of("step", step, "file", dir.path().relativize(file).toString()));
+                }
+            });
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        plotLoss(dir);
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("parameters", net.parameterCount());
+        t.put("steps", s.steps());
+        t.put("resumedAt", resumed.orElse(null));
+        t.put("seconds", seconds);
+        t.put("stepsPerSecond", (s.steps() - first) / Math.max(seconds, 1e-9));
+        summary.put("train", t);
+        net.loadWeights(state.ema().weights());
+        return net.scoreFunction(sde);
+    }
+
+    private static void plotLoss(RunDirectory dir) {
+        if (!Files.exists(dir.resolve("metrics.jsonl"))) return;
+        List<Double> steps = new ArrayList<>();
+        List<Double> loss = new ArrayList<>();
+        for (JsonNode n : MetricsLog.read(dir.resolve("metrics.jsonl"))) {
+            if ("train".equals(n.path("event").asText())) {
+                steps.add(n.get("step").asDouble());
+                loss.add(n.get("loss").asDouble());
+            }
+        }
+        if (steps.size() >= 2) {
+            Plots.loss(steps.stream().mapToDouble(d -> d).toArray(), loss.stream().mapToDouble(d -> d).toArray(), dir.resolve("loss.png"));
+        }
+    }
+}
