@@ -48,6 +48,23 @@ final class Invocation {
         if (!line.getArgList().isEmpty()) throw new UsageException("unexpected argument '" + line.getArgList().get(0) + "'");
     }
 
+    String option(String name, String fallback) { return line.getOptionValue(name, fallback); }
+
+    boolean flag(String name) { return line.hasOption(name); }
+
+    /** An integer option with a lower bound; a bad value is a usage error naming the option. */
+    int intOption(String name, int fallback, int min) {
+        String v = line.getOptionValue(name);
+        if (v == null) return fallback;
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--" + name + " must be an integer >= " + min + ", got '" + v + "'");
+    }
+
     /** The experiment script with the --set overrides applied (not yet validated). */
     ExperimentConfig experiment() {
         ExperimentConfig config = ExperimentLoader.load(Path.of(argument("FILE (an experiment script)")));
@@ -66,7 +83,8 @@ final class Invocation {
         Path resume = line.hasOption("resume") ? Path.of(line.getOptionValue("resume")) : null;
         return new RunOptions(pluginDirs, DataRoot.resolve(line.getOptionValue("data"), env, workingDir),
                 Path.of(line.getOptionValue("out", "runs")), resume,
-                line.hasOption("dry-run"), debug(), !line.hasOption("no-progress"));
+                line.hasOption("dry-run"), debug(), !line.hasOption("no-progress"),
+                line.hasOption("points") ? Path.of(line.getOptionValue("points")) : null);
     }
 
     /** The Guice-wired kernel; plugin loading problems are reported as warnings once. */

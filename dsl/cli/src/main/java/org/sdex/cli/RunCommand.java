@@ -18,7 +18,7 @@ final class RunCommand implements Command {
 
     @Override public String arguments() { return "FILE [options]"; }
 
-    @Override public String summary() { return "validate an experiment, then train and sample into runs/<name>-<time>/"; }
+    @Override public String summary() { return "validate an experiment, then train, sample and evaluate likelihoods into runs/<name>-<time>/"; }
 
     @Override
     public Options options() {
@@ -28,6 +28,8 @@ final class RunCommand implements Command {
                 .addOption(Option.builder().longOpt("dry-run").desc("validate and print the resolved experiment; compute nothing").build())
                 .addOption(Option.builder().longOpt("resume").hasArg().argName("DIR").desc("continue the run in DIR from its last valid checkpoint").build())
                 .addOption(Command.data())
+                .addOption(Option.builder().longOpt("points").hasArg().argName("FILE.npy")
+                        .desc("evaluate the likelihood block on these points [N, dims...] instead of the data set").build())
                 .addOption(Option.builder().longOpt("no-progress").desc("no progress bars").build()));
     }
 

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -185,6 +187,90 @@ class MainTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(stdout.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(r.out()).contains("\"experiment\" : \"tiny\"", "run directory: ");
+    }
+
+    private static final String GMM_ALL = """
+            experiment('gmm_all') {
+                seed 3
+                data 'gmm', weights: [0.6, 0.4], means: [[-1.5, 0], [1.5, 0.5]], std: [0.4]
+                sde 'vp'
+                model 'exact'
+                sample {
+                    %s
+                    n 300
+                    plot false
+                }
+                likelihood {
+                    n 40
+                    batchSize 40
+                    trace 'exact'
+                    ode 'rk45', rtol: 1e-6, atol: 1e-6
+                }
+            }
+            """;
+
+    private JsonNode runAndRead(String sampling) throws IOException {
+        String file = script("gmm_all.groovy", GMM_ALL.formatted(sampling));
+        Path out = dir.resolve("runs-" + Math.abs(sampling.hashCode()));
+        Result r = sdex("run", file, "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as(r.err()).isZero();
+        try (Stream<Path> runs = Files.list(out)) {
+            Path run = runs.findFirst().orElseThrow();
+            assertThat(run.resolve("samples.npy")).exists();
+            assertThat(run.resolve("likelihood.npy")).exists();
+            assertThat(run.resolve("likelihood.csv")).exists();
+            assertThat(run.resolve("latents.npy")).exists();
+            return new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+        }
+    }
+
+    @Test
+    void everyWayOfSamplingRecordsItsNfeAndTheLikelihoodMatchesTheClosedForm() throws IOException {
+        JsonNode solver = runAndRead("solver 'dpm_solver_pp'; steps 15");
+        assertThat(solver.at("/sample/nfe").asDouble()).isEqualTo(15);
+        assertThat(solver.at("/sample/method").asText()).isEqualTo("solver dpm_solver_pp");
+        // the likelihood block: exact model, exact trace, closed-form comparison
+        assertThat(solver.at("/likelihood/maeNats").asDouble()).isLessThan(5e-3);
+        assertThat(solver.at("/likelihood/roundTripMeanRelError").asDouble()).isLessThan(1e-3);
+
+        JsonNode ode = runAndRead("ode 'rk45', rtol: 1e-4, atol: 1e-4");
+        assertThat(ode.at("/sample/nfe").asDouble()).isBetween(20.0, 400.0);
+        assertThat(ode.at("/sample/steps").isMissingNode()).isTrue();
+
+        JsonNode fixed = runAndRead("ode 'heun'; steps 10; denoise false");
+        org.sdex.plugins.ode.HeunPlugin heun = new org.sdex.plugins.ode.HeunPlugin();
+        assertThat(fixed.at("/sample/nfe").asDouble()).isEqualTo(heun.evaluations(org.sdex.spi.Params.of(heun, Map.of()), 10));
+
+        JsonNode pc = runAndRead("predictor 'reverse_diffusion'; corrector 'langevin', snr: 0.16, nSteps: 2; steps 25");
+        assertThat(pc.at("/sample/nfe").asDouble()).isEqualTo(25 * 3);
+    }
+
+    @Test
+    void pointsFromAFileAreEvaluatedInsteadOfTheData() throws IOException {
+        String file = script("gmm_points.groovy", GMM_ALL.formatted("steps 5"));
+        Path points = dir.resolve("points.npy");
+        org.sdex.core.run.Npy.write(org.nd4j.linalg.factory.Nd4j.create(new double[][] {{0, 0}, {1.5, 0.5}, {-1.5, 0}}), points);
+        Path out = dir.resolve("runs-points");
+        Result r = sdex("run", file, "--out", out.toString(), "--no-progress", "--points", points.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"points\" : 3");
+
+        Path wrong = dir.resolve("wrong.npy");
+        org.sdex.core.run.Npy.write(org.nd4j.linalg.factory.Nd4j.create(new double[][] {{0, 0, 0}}), wrong);
+        Result bad = sdex("run", file, "--out", out.toString(), "--no-progress", "--points", wrong.toString());
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err().strip()).contains("expected points of shape [N, 2], got [1, 3]").doesNotContain("\n").doesNotContain("at org.");
+    }
+
+    @Test
+    void benchSamplersWritesATableWithEverySampler() throws IOException {
+        Path report = dir.resolve("samplers.md");
+        Result r = sdex("bench", "samplers", "--quick", "--n", "200", "--sde", "ve", "--out", report.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        String md = Files.readString(report);
+        assertThat(md).contains("| euler_maruyama + none |", "| ode rk45 |", "| solver dpm_solver_pp |",
+                "| reverse_diffusion + langevin |", "2-D mixture, `ve`", "6-D mixture, `ve`");
+        assertThat(sdex("bench", "nothing").code()).isEqualTo(64);
     }
 
     @Test

@@ -11,7 +11,7 @@ import org.sdex.spi.Param;
 
 /**
  * The body of {@code experiment('name') { ... }}: the seed, the data, SDE and model plugins, and
- * the {@code train} and {@code sample} blocks.
+ * the {@code train}, {@code sample} and {@code likelihood} blocks.
  */
 public class ExperimentSpec extends SpecSupport {
     private final ExperimentConfig config;
@@ -44,9 +44,14 @@ public class ExperimentSpec extends SpecSupport {
         new TrainSpec(context, config.sectionOrCreate("train", context.here())).evaluate(body);
     }
 
-    /** Sampling with the predictor-corrector sampler; leave it out to only train. */
+    /** Sampling (predictor-corrector, probability-flow ODE or a fast solver); leave it out to only train. */
     public void sample(@DelegatesTo(value = SampleSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
         new SampleSpec(context, config.sectionOrCreate("sample", context.here())).evaluate(body);
+    }
+
+    /** Exact log-likelihoods / bits per dimension through the probability-flow ODE, and latent codes. */
+    public void likelihood(@DelegatesTo(value = LikelihoodSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
+        new LikelihoodSpec(context, config.sectionOrCreate("likelihood", context.here())).evaluate(body);
     }
 
     @Override String blockName() { return "experiment"; }

@@ -4,8 +4,9 @@ import java.util.Map;
 import org.sdex.core.config.Section;
 
 /**
- * {@code sample { ... }}: the predictor and corrector plugins and one typed method per setting of
- * {@link org.sdex.core.config.SampleSettings}.
+ * {@code sample { ... }}: one way of sampling (predictor and corrector plugins, an {@code ode} solver
+ * of the probability-flow ODE, or a whole-trajectory {@code solver}) and one typed method per
+ * setting of {@link org.sdex.core.config.SampleSettings}.
  */
 public class SampleSpec extends BlockSpec {
     SampleSpec(ScriptContext context, Section section) { super(context, "sample", section); }
@@ -19,6 +20,19 @@ public class SampleSpec extends BlockSpec {
     public void corrector(String plugin) { plugin("corrector", plugin, null); }
 
     public void corrector(Map<String, ?> params, String plugin) { plugin("corrector", plugin, params); }
+
+    /**
+     * Sample by integrating the probability-flow ODE with an ODE solver instead of the
+     * predictor-corrector loop, e.g. {@code ode 'rk45', rtol: 1e-5, atol: 1e-5}.
+     */
+    public void ode(String plugin) { plugin("ode", plugin, null); }
+
+    public void ode(Map<String, ?> params, String plugin) { plugin("ode", plugin, params); }
+
+    /** Sample with a whole-trajectory solver, e.g. {@code solver 'dpm_solver_pp'; steps 20}. */
+    public void solver(String plugin) { plugin("solver", plugin, null); }
+
+    public void solver(Map<String, ?> params, String plugin) { plugin("solver", plugin, params); }
 
     public void steps(int n) { set("steps", n); }
 

@@ -42,4 +42,16 @@ public class TrainSpec extends BlockSpec {
     public void weightDecay(double v) { set("weightDecay", v); }
 
     public void seed(int seed) { set("seed", seed); }
+
+    /** Held-out DSM loss of the EMA weights every this many steps (0 = never). */
+    public void evalEvery(int steps) { set("evalEvery", steps); }
+
+    public void evalBatches(int n) { set("evalBatches", n); }
+
+    /** A sample grid with the EMA weights every this many steps, drawn with the sample block (0 = never). */
+    public void sampleEvery(int steps) { set("sampleEvery", steps); }
+
+    public void sampleGrid(int n) { set("sampleGrid", n); }
+
+    public void tensorboard(boolean on) { set("tensorboard", on); }
 }

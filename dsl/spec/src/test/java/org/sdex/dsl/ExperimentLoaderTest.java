@@ -62,7 +62,7 @@ class ExperimentLoaderTest {
         ExperimentPlan plan = Validation.plan("good.groovy");
         assertThat(plan.train().steps()).isEqualTo(10);
         assertThat(plan.sample().n()).isEqualTo(100);
-        assertThat(plan.predictor().name()).isEqualTo("euler_maruyama");
+        assertThat(plan.sampling().label()).isEqualTo("euler_maruyama/none");
     }
 
     @Test
@@ -94,7 +94,9 @@ class ExperimentLoaderTest {
     void everySettingHasATypedMethod() {
         assertThat(methodNames(TrainSpec.class)).containsAll(names(TrainSettings.PARAMS));
         assertThat(methodNames(SampleSpec.class)).containsAll(names(SampleSettings.PARAMS)).contains("predictor", "corrector");
-        assertThat(methodNames(ExperimentSpec.class)).contains("seed", "data", "sde", "model", "train", "sample");
+        assertThat(methodNames(SampleSpec.class)).contains("ode", "solver");
+        assertThat(methodNames(LikelihoodSpec.class)).containsAll(names(org.sdex.core.config.LikelihoodSettings.PARAMS)).contains("ode");
+        assertThat(methodNames(ExperimentSpec.class)).contains("seed", "data", "sde", "model", "train", "sample", "likelihood");
     }
 
     private static List<String> methodNames(Class<?> c) {

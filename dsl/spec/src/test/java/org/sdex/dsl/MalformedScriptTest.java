@@ -106,14 +106,14 @@ class MalformedScriptTest {
     @Test
     void unknownTopLevelSetting() {
         assertThat(error("unknown_top_level.groovy")).isEqualTo(
-                "unknown_top_level.groovy:5: unknown setting 'optimizer' in experiment. Accepted: seed, data, sde, model, train, sample");
+                "unknown_top_level.groovy:5: unknown setting 'optimizer' in experiment. Accepted: seed, data, sde, model, train, sample, likelihood");
     }
 
     @Test
     void settingOfAnotherBlock() {
         assertThat(error("setting_in_wrong_block.groovy")).isEqualTo(
                 "setting_in_wrong_block.groovy:7: unknown setting 'lr' in sample. Accepted: "
-                        + names(SampleSettings.PARAMS) + ", predictor, corrector");
+                        + names(SampleSettings.PARAMS) + ", predictor, corrector, ode, solver");
     }
 
     @Test
@@ -138,6 +138,27 @@ class MalformedScriptTest {
     void combinationCheckedByTheValidator() {
         assertThat(error("analytic_with_train.groovy")).isEqualTo(
                 "analytic_with_train.groovy:5: model 'exact' is analytic and has nothing to train; remove the train block");
+    }
+
+    @Test
+    void twoWaysOfSamplingInOneBlock() {
+        assertThat(error("two_sampling_methods.groovy")).isEqualTo(
+                "two_sampling_methods.groovy:7: sample uses one way of sampling, found predictor/corrector and solver."
+                        + " Accepted: predictor/corrector, ode, solver");
+    }
+
+    @Test
+    void stepsDoNotApplyToAnAdaptiveOdeSolver() {
+        assertThat(error("steps_with_adaptive_ode.groovy")).isEqualTo(
+                "steps_with_adaptive_ode.groovy:7: setting 'steps' does not apply to ode 'rk45', which chooses its own steps;"
+                        + " set its tolerances instead, e.g. ode 'rk45', rtol: 1e-5, atol: 1e-5");
+    }
+
+    @Test
+    void probabilityFlowIsASettingOfPredictorsOnly() {
+        assertThat(error("probability_flow_with_solver.groovy")).isEqualTo(
+                "probability_flow_with_solver.groovy:7: setting 'probabilityFlow' applies to predictors;"
+                        + " solver ddim has its own way (remove the setting)");
     }
 
     @Test

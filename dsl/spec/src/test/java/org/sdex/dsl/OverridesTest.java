@@ -17,14 +17,14 @@ class OverridesTest {
     @Test
     void overridesSettingsPluginsAndParameters() {
         ExperimentPlan p = plan("good.groovy", "train.steps=5", "sample.n=500", "seed=3", "sde.betaMax=10",
-                "model.hidden=[64,64]", "sample.predictor=none", "sample.denoise=false");
+                "model.hidden=[64,64]", "sample.predictor=reverse_diffusion", "sample.denoise=false");
         assertThat(p.train().steps()).isEqualTo(5);
         assertThat(p.sample().n()).isEqualTo(500);
         assertThat(p.seed()).isEqualTo(3);
         assertThat(p.sde().params().real("betaMax")).isEqualTo(10.0);
         assertThat(p.sde().params().real("betaMin")).isEqualTo(0.1);
         assertThat(p.model().params().ints("hidden")).containsExactly(64, 64);
-        assertThat(p.predictor().name()).isEqualTo("none");
+        assertThat(p.sampling().label()).isEqualTo("reverse_diffusion/none");
         assertThat(p.sample().denoise()).isFalse();
     }
 
@@ -57,7 +57,7 @@ class OverridesTest {
     @Test
     void unknownKey() {
         assertThat(error("good.groovy", "trian.steps=10")).isEqualTo("--set trian.steps=10: unknown setting 'trian'. "
-                + "Accepted: seed, data[.PARAM], sde[.PARAM], model[.PARAM], train.SETTING, sample.SETTING");
+                + "Accepted: seed, data[.PARAM], sde[.PARAM], model[.PARAM], train.SETTING, sample.SETTING, likelihood.SETTING");
     }
 
     @Test

@@ -12,7 +12,8 @@ import org.sdex.spi.Params;
 public record TrainSettings(int steps, int batchSize, double lr, int warmup, double gradClip, double ema,
                             boolean reduceMean, boolean likelihoodWeighting, double eps,
                             int checkpointEvery, int keepCheckpoints, int logEvery,
-                            double beta1, double beta2, double adamEps, double weightDecay, int seed) {
+                            double beta1, double beta2, double adamEps, double weightDecay, int seed,
+                            int evalEvery, int evalBatches, int sampleEvery, int sampleGrid, boolean tensorboard) {
 
     public static final List<Param> PARAMS = List.of(
             Param.integer("steps", 1000, "training iterations").min(1),
@@ -31,12 +32,19 @@ public record TrainSettings(int steps, int batchSize, double lr, int warmup, dou
             Param.real("beta2", 0.999, "Adam beta2").min(0).max(1),
             Param.real("adamEps", 1e-8, "Adam epsilon").positive(),
             Param.real("weightDecay", 0.0, "L2 weight decay added to the gradient").min(0),
-            Param.integer("seed", 0, "seed of weight initialisation and training noise (default: the experiment's seed)").min(0));
+            Param.integer("seed", 0, "seed of weight initialisation and training noise (default: the experiment's seed)").min(0),
+            Param.integer("evalEvery", 0, "DSM loss of the EMA weights on the test split every this many steps (0 = never)").min(0),
+            Param.integer("evalBatches", 4, "batches of the test split in each evaluation (the same ones every time)").min(1),
+            Param.integer("sampleEvery", 0, "sample grid with the EMA weights every this many steps, via the sample block (0 = never)").min(0),
+            Param.integer("sampleGrid", 64, "samples in each grid").min(1),
+            Param.bool("tensorboard", true, "also write the metrics as TensorBoard event files (run/tensorboard)"));
 
     public static TrainSettings from(Params p) {
         return new TrainSettings(p.integer("steps"), p.integer("batchSize"), p.real("lr"), p.integer("warmup"),
                 p.real("gradClip"), p.real("ema"), p.bool("reduceMean"), p.bool("likelihoodWeighting"),
                 p.real("eps"), p.integer("checkpointEvery"), p.integer("keepCheckpoints"), p.integer("logEvery"),
-                p.real("beta1"), p.real("beta2"), p.real("adamEps"), p.real("weightDecay"), p.integer("seed"));
+                p.real("beta1"), p.real("beta2"), p.real("adamEps"), p.real("weightDecay"), p.integer("seed"),
+                p.integer("evalEvery"), p.integer("evalBatches"), p.integer("sampleEvery"), p.integer("sampleGrid"),
+                p.bool("tensorboard"));
     }
 }

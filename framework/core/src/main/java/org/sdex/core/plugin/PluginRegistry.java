@@ -44,7 +44,9 @@ public final class PluginRegistry {
     public Entry get(PluginKind kind, String name) {
         List<Entry> found = byKind.get(kind).get(name);
         if (found == null || found.isEmpty()) {
-            throw new SdexException("No " + kind.label() + " '" + name + "'. Available: " + String.join(", ", names(kind)));
+            List<String> names = names(kind);
+            throw new SdexException("No " + kind.label() + " '" + name + "'. Available: "
+                    + (names.isEmpty() ? "none (no " + kind.label() + " plugin is installed)" : String.join(", ", names)));
         }
         if (found.size() > 1) {
             throw new SdexException("Two " + kind.label() + " plugins are named '" + name + "': "

@@ -6,24 +6,29 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sdex.core.config.ExperimentConfig;
+import org.sdex.core.config.LikelihoodSettings;
 import org.sdex.core.config.SampleSettings;
+import org.sdex.spi.sampling.OdeSolverPlugin;
 import org.sdex.core.config.TrainSettings;
 import org.sdex.spi.data.DatasetPlugin;
 import org.sdex.spi.model.ModelPlugin;
-import org.sdex.spi.sampling.CorrectorPlugin;
-import org.sdex.spi.sampling.PredictorPlugin;
 import org.sdex.spi.sde.SdePlugin;
+import org.sdex.core.plugin.Resolved;
+import org.sdex.core.sample.SamplingMethod;
 
 /**
  * A fully validated experiment: every plugin resolved with checked parameters and every block's
  * settings typed. Nothing here can fail for a reason the user could have been told about earlier.
- * {@code train} is null for analytic models, {@code sample} (with its predictor and corrector) null
- * when the experiment only trains.
+ * {@code train} is null for analytic models; {@code sample} (with its sampling method) and
+ * {@code likelihood} are null when the experiment has no such block.
  */
 public record ExperimentPlan(ExperimentConfig config, long seed,
                              Resolved<DatasetPlugin> data, Resolved<SdePlugin> sde, Resolved<ModelPlugin> model,
-                             TrainSettings train, SampleSettings sample,
-                             Resolved<PredictorPlugin> predictor, Resolved<CorrectorPlugin> corrector) {
+                             TrainSettings train, SampleSettings sample, SamplingMethod sampling,
+                             Likelihood likelihood) {
+
+    /** The likelihood block: its settings and the ODE solver it integrates with. */
+    public record Likelihood(LikelihoodSettings settings, Resolved<OdeSolverPlugin> ode) {}
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -41,9 +46,13 @@ public record ExperimentPlan(ExperimentConfig config, long seed,
         if (train != null) m.put("train", train);
         if (sample != null) {
             Map<String, Object> s = new LinkedHashMap<>(JSON.convertValue(sample, Map.class));
-            s.put("predictor", predictor.describe());
-            s.put("corrector", corrector.describe());
+            s.putAll(sampling.describe());
             m.put("sample", s);
+        }
+        if (likelihood != null) {
+            Map<String, Object> l = new LinkedHashMap<>(JSON.convertValue(likelihood.settings(), Map.class));
+            l.put("ode", likelihood.ode().describe());
+            m.put("likelihood", l);
         }
         return m;
     }

@@ -11,12 +11,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.core.config.SampleSettings;
 import org.sdex.core.plot.Plots;
-import org.sdex.core.sample.PcSampler;
+import org.sdex.core.sample.Sampler;
+import org.sdex.core.sample.SamplingMethod;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.model.AnalyticModel;
 import org.sdex.spi.model.Model;
 import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.model.NetworkModel;
+import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.ScoreFunction;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
@@ -59,10 +61,16 @@ public final class ExperimentRunner {
         summary.put("runDir", dir.path().toString());
         ScoreFunction score = model instanceof AnalyticModel analytic
                 ? analytic.score()
-                : TrainingStage.run((NetworkModel) model, sde, data, plan, dir, options, summary);
-        if (plan.sample() != null) {
+                : TrainingStage.run((NetworkModel) model, sde, data, () -> heldOut(plan, data), plan, dir, options, summary);
+        if (plan.sample() != null || plan.likelihood() != null) {
             try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"))) {
-                sample(plan, sde, data, score, dir, metrics, summary);
+                if (plan.sample() != null) sample(plan, sde, data, score, dir, metrics, summary);
+                if (plan.likelihood() != null) {
+                    String split = plan.likelihood().settings().split();
+                    Dataset evalData = data.size().isPresent() && !split.equals("train")
+                            ? plan.data().plugin().open(plan.data().params(), validator.dataContext(split)) : data;
+                    LikelihoodStage.run(plan, sde, data, evalData, (DifferentiableScore) score, options, dir, metrics, summary);
+                }
             }
         }
         writeJson(dir, "summary.json", summary);
@@ -72,34 +80,41 @@ public final class ExperimentRunner {
     private void sample(ExperimentPlan plan, Sde sde, Dataset data, ScoreFunction score, RunDirectory dir,
                         MetricsLog metrics, Map<String, Object> summary) {
         SampleSettings s = plan.sample();
-        PcSampler sampler = new PcSampler(sde, score, plan.predictor().plugin(), plan.predictor().params(),
-                plan.corrector().plugin(), plan.corrector().params(), s);
-        int batches = (s.n() + s.effectiveBatch() - 1) / s.effectiveBatch();
+        Sampler sampler = new Sampler(sde, score, plan.sampling(), s);
         long start = System.nanoTime();
-        PcSampler.Result result;
-        try (Progress bar = Progress.start("sample", (long) s.steps() * batches, options.progress())) {
-            long[] done = {0};
-            result = sampler.sample(data.shape(), DataType.FLOAT, step -> bar.stepTo(++done[0]));
+        Sampler.Result result;
+        try (Progress bar = Progress.start("sample", sampler.progressUnits(), options.progress())) {
+            result = sampler.sample(data.shape(), DataType.FLOAT, bar::stepTo);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         INDArray samples = result.samples();
         Npy.write(samples, dir.resolve("samples.npy"));
+        String label = plan.sampling().label();
+        boolean adaptive = plan.sampling() instanceof SamplingMethod.ProbabilityFlowOde ode && ode.solver().plugin().adaptive();
         if (s.plot() && samples.length() / samples.size(0) == 2) {
-            Plots.scatter(samples, plan.name() + " — " + plan.predictor().name() + "/" + plan.corrector().name()
-                    + ", " + s.steps() + " steps", dir.resolve("samples.png"));
+            String grid = adaptive ? String.format("%.0f NFE", result.nfe()) : s.steps() + " steps";
+            Plots.scatter(samples, plan.name() + " — " + label + ", " + grid, dir.resolve("samples.png"));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("n", s.n());
-        m.put("steps", s.steps());
-        m.put("predictor", plan.predictor().name());
-        m.put("corrector", plan.corrector().name());
-        m.put("nfe", result.nfe());
+        m.put("method", label);
+        if (!adaptive) m.put("steps", s.steps());
+        m.put("nfe", result.nfe() == Math.rint(result.nfe()) ? (Object) (long) result.nfe() : result.nfe());
+        m.put("nfeMax", result.nfeMax());
         m.put("seconds", seconds);
         m.put("samplesPerSecond", s.n() / seconds);
         m.put("finite", Double.isFinite(samples.sumNumber().doubleValue()));
+        m.putAll(plan.sampling().describe());
         metrics.write("sample", m);
         summary.put("sample", m);
-        log.info("sampled {} in {} s ({} score evaluations per sample)", s.n(), String.format("%.1f", seconds), result.nfe());
+        log.info("sampled {} with {} in {} s ({} score evaluations per sample)", s.n(), label,
+                String.format("%.1f", seconds), m.get("nfe"));
+    }
+
+    /** The test split of a finite data set (for the evaluation loss), or the distribution itself. */
+    private Dataset heldOut(ExperimentPlan plan, Dataset data) {
+        if (data.size().isEmpty()) return data;
+        return plan.data().plugin().open(plan.data().params(), validator.dataContext("test"));
     }
 
     static void writeJson(RunDirectory dir, String name, Object value) {

@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.sdex.core.config.ConfigException;
 import org.sdex.core.config.ExperimentConfig;
 import org.sdex.core.config.PluginRef;
+import org.sdex.core.config.LikelihoodSettings;
 import org.sdex.core.config.SampleSettings;
 import org.sdex.core.config.Section;
 import org.sdex.core.config.SourceLocation;
@@ -25,6 +26,7 @@ import org.sdex.spi.data.DataContext;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.data.DatasetPlugin;
 import org.sdex.spi.model.AnalyticModel;
+import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.Model;
 import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.model.ModelPlugin;
@@ -33,6 +35,11 @@ import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.CorrectorPlugin;
 import org.sdex.spi.sampling.PredictorPlugin;
 import org.sdex.spi.sampling.SamplerContext;
+import org.sdex.spi.sampling.OdeSolverPlugin;
+import org.sdex.spi.sampling.SolverContext;
+import org.sdex.spi.sampling.SolverPlugin;
+import org.sdex.core.plugin.Resolved;
+import org.sdex.core.sample.SamplingMethod;
 import org.sdex.spi.sde.Sde;
 import org.sdex.spi.sde.SdePlugin;
 
@@ -45,7 +52,7 @@ import org.sdex.spi.sde.SdePlugin;
  */
 public final class ExperimentValidator {
     /** Top-level blocks an experiment may have. */
-    public static final List<String> SECTIONS = List.of("train", "sample");
+    public static final List<String> SECTIONS = List.of("train", "sample", "likelihood");
 
     private final PluginRegistry registry;
     private final RunOptions options;
@@ -95,35 +102,146 @@ public final class ExperimentValidator {
             }
             Section s = trainSection != null ? trainSection : new Section();
             train = TrainSettings.from(settings("train", s, TrainSettings.PARAMS, seed));
+            if (train.sampleEvery() > 0 && config.section("sample") == null) {
+                throw new ConfigException(s.where("sampleEvery"), "train setting 'sampleEvery' draws sample grids with the"
+                        + " sample block; add a sample { ... } block or remove sampleEvery");
+            }
         }
 
         Section sampleSection = config.section("sample");
         SampleSettings sample = null;
-        Resolved<PredictorPlugin> predictor = null;
-        Resolved<CorrectorPlugin> corrector = null;
+        SamplingMethod sampling = null;
         if (sampleSection != null) {
-            for (String key : sampleSection.plugins.keySet()) {
-                if (!key.equals("predictor") && !key.equals("corrector")) {
-                    throw new ConfigException(sampleSection.plugins.get(key).location,
-                            "unknown plugin setting '" + key + "' in sample. Accepted: predictor, corrector");
-                }
+            sampling = samplingMethod(sampleSection, sde);
+            Section withDefaults = sampleSection.copy();
+            if (sampling instanceof SamplingMethod.WholeTrajectory w && !sampleSection.values.containsKey("steps")) {
+                withDefaults.set("steps", w.solver().plugin().defaultSteps(), sampleSection.location);
             }
-            sample = SampleSettings.from(settings("sample", sampleSection, SampleSettings.PARAMS, seed));
-            predictor = resolve(PluginKind.PREDICTOR, "predictor",
-                    sampleSection.plugins.getOrDefault("predictor", defaultRef(SampleSettings.DEFAULT_PREDICTOR, sampleSection.location)),
-                    sampleSection.location, PredictorPlugin.class);
-            corrector = resolve(PluginKind.CORRECTOR, "corrector",
-                    sampleSection.plugins.getOrDefault("corrector", defaultRef(SampleSettings.DEFAULT_CORRECTOR, sampleSection.location)),
-                    sampleSection.location, CorrectorPlugin.class);
-            SamplerContext ctx = new SamplerContext(sde, NOT_DURING_VALIDATION, sample.steps(), sample.probabilityFlow());
-            Resolved<PredictorPlugin> p = predictor;
-            Resolved<CorrectorPlugin> c = corrector;
-            create(sampleSection.plugins.getOrDefault("predictor", defaultRef(p.name(), sampleSection.location)),
-                    () -> p.plugin().create(p.params(), ctx));
-            create(sampleSection.plugins.getOrDefault("corrector", defaultRef(c.name(), sampleSection.location)),
-                    () -> c.plugin().create(c.params(), ctx));
+            sample = SampleSettings.from(settings("sample", withDefaults, SampleSettings.PARAMS, seed));
+            check(sampleSection, sampling, sample, sde);
         }
-        return new ExperimentPlan(config, seed, data, sdeRef, modelRef, train, sample, predictor, corrector);
+        ExperimentPlan.Likelihood likelihood = likelihood(config.section("likelihood"), seed, sde, dataset, model,
+                data, config.data, modelRef.name());
+        if (options.points() != null && likelihood == null) {
+            throw new ConfigException(config.location, "--points " + options.points()
+                    + " needs a likelihood { ... } block to evaluate them with");
+        }
+        return new ExperimentPlan(config, seed, data, sdeRef, modelRef, train, sample, sampling, likelihood);
+    }
+
+    /** The likelihood block's plugins chosen by keyword. */
+    public static final List<String> LIKELIHOOD_PLUGINS = List.of("ode");
+
+    private ExperimentPlan.Likelihood likelihood(Section section, long seed, Sde sde, Dataset dataset, Model model,
+                                                 Resolved<DatasetPlugin> data, PluginRef dataRef, String modelName) {
+        if (section == null) return null;
+        for (String key : section.plugins.keySet()) {
+            if (!LIKELIHOOD_PLUGINS.contains(key)) {
+                throw new ConfigException(section.plugins.get(key).location,
+                        "unknown plugin setting '" + key + "' in likelihood. Accepted: " + String.join(", ", LIKELIHOOD_PLUGINS));
+            }
+        }
+        LikelihoodSettings settings = LikelihoodSettings.from(settings("likelihood", section, LikelihoodSettings.PARAMS, seed));
+        PluginRef ref = section.plugins.getOrDefault("ode", defaultRef(LikelihoodSettings.DEFAULT_ODE, section.location));
+        Resolved<OdeSolverPlugin> ode = resolve(PluginKind.ODE_SOLVER, "ode", ref, section.location, OdeSolverPlugin.class);
+        if (settings.eps() >= sde.T()) {
+            throw new ConfigException(section.where("eps"), "likelihood setting 'eps' must be below the SDE's T = " + sde.T()
+                    + ", got " + settings.eps());
+        }
+        if (options.points() == null && dataset.size().isEmpty() && settings.n() == 0) {
+            throw new ConfigException(section.where("n"), "likelihood setting 'n' must be >= 1 for data drawn from a distribution"
+                    + " (n = 0 means a whole split of a finite data set)");
+        }
+        if (options.points() == null && dataset.size().isPresent() && !settings.split().equals("train")) {
+            // the split's files must exist and be readable: open it now, not after hours of training
+            create(dataRef, () -> data.plugin().open(data.params(), dataContext(settings.split())));
+        }
+        if (model instanceof AnalyticModel analytic && !(analytic.score() instanceof DifferentiableScore)) {
+            throw new ConfigException(section.location, "model '" + modelName + "' gives no vector-Jacobian products of its score,"
+                    + " which exact likelihoods need; use a network model or one whose score is a DifferentiableScore");
+        }
+        create(ref, () -> ode.plugin().create(ode.params(), 1));
+        return new ExperimentPlan.Likelihood(settings, ode);
+    }
+
+    /** The sample block's plugins chosen by keyword. */
+    public static final List<String> SAMPLE_PLUGINS = List.of("predictor", "corrector", "ode", "solver");
+
+    /** One way of sampling: predictor/corrector (the default), ode, or solver, never two. */
+    private SamplingMethod samplingMethod(Section section, Sde sde) {
+        Map<String, PluginRef> chosen = section.plugins;
+        for (String key : chosen.keySet()) {
+            if (!SAMPLE_PLUGINS.contains(key)) {
+                throw new ConfigException(chosen.get(key).location,
+                        "unknown plugin setting '" + key + "' in sample. Accepted: " + String.join(", ", SAMPLE_PLUGINS));
+            }
+        }
+        List<String> ways = new ArrayList<>();
+        if (chosen.containsKey("predictor") || chosen.containsKey("corrector")) ways.add("predictor/corrector");
+        if (chosen.containsKey("ode")) ways.add("ode");
+        if (chosen.containsKey("solver")) ways.add("solver");
+        if (ways.size() > 1) {
+            // point at whichever came last: that is the line that broke the block
+            PluginRef second = chosen.values().stream()
+                    .max(java.util.Comparator.comparingInt(r -> r.location.line())).orElseThrow();
+            throw new ConfigException(second.location, "sample uses one way of sampling, found " + String.join(" and ", ways)
+                    + ". Accepted: predictor/corrector, ode, solver");
+        }
+        if (chosen.containsKey("ode")) {
+            return new SamplingMethod.ProbabilityFlowOde(resolve(PluginKind.ODE_SOLVER, "ode", chosen.get("ode"),
+                    section.location, OdeSolverPlugin.class));
+        }
+        if (chosen.containsKey("solver")) {
+            PluginRef ref = chosen.get("solver");
+            Resolved<SolverPlugin> solver = resolve(PluginKind.SOLVER, "solver", ref, section.location, SolverPlugin.class);
+            String why = solver.plugin().unsupported(sde, solver.params());
+            if (why != null) throw new ConfigException(ref.location, "solver '" + solver.name() + "': " + why);
+            return new SamplingMethod.WholeTrajectory(solver);
+        }
+        PluginRef p = chosen.getOrDefault("predictor", defaultRef(SampleSettings.DEFAULT_PREDICTOR, section.location));
+        PluginRef c = chosen.getOrDefault("corrector", defaultRef(SampleSettings.DEFAULT_CORRECTOR, section.location));
+        Resolved<PredictorPlugin> predictor = resolve(PluginKind.PREDICTOR, "predictor", p, section.location, PredictorPlugin.class);
+        Resolved<CorrectorPlugin> corrector = resolve(PluginKind.CORRECTOR, "corrector", c, section.location, CorrectorPlugin.class);
+        String why = predictor.plugin().unsupported(sde, predictor.params());
+        if (why != null) throw new ConfigException(p.location, "predictor '" + predictor.name() + "': " + why);
+        why = corrector.plugin().unsupported(sde, corrector.params());
+        if (why != null) throw new ConfigException(c.location, "corrector '" + corrector.name() + "': " + why);
+        if (predictor.name().equals("none") && corrector.name().equals("none")) {
+            throw new ConfigException(section.location, "sample with predictor 'none' and corrector 'none' does nothing;"
+                    + " choose a predictor (e.g. euler_maruyama) or a corrector (e.g. langevin)");
+        }
+        return new SamplingMethod.PredictorCorrector(predictor, corrector);
+    }
+
+    /** Combinations of settings and plugins that only fail together; plugins are created to let them check. */
+    private static void check(Section section, SamplingMethod sampling, SampleSettings sample, Sde sde) {
+        if (!(sampling instanceof SamplingMethod.PredictorCorrector) && section.values.containsKey("probabilityFlow")) {
+            throw new ConfigException(section.where("probabilityFlow"), "setting 'probabilityFlow' applies to predictors;"
+                    + " " + sampling.label() + " has its own way (remove the setting)");
+        }
+        if (sample.eps() >= sde.T()) {
+            throw new ConfigException(section.where("eps"), "sample setting 'eps' must be below the SDE's T = " + sde.T()
+                    + ", got " + sample.eps());
+        }
+        if (sampling instanceof SamplingMethod.ProbabilityFlowOde ode) {
+            if (ode.solver().plugin().adaptive() && section.values.containsKey("steps")) {
+                throw new ConfigException(section.where("steps"), "setting 'steps' does not apply to ode '" + ode.solver().name()
+                        + "', which chooses its own steps; set its tolerances instead, e.g. ode '" + ode.solver().name()
+                        + "', rtol: 1e-5, atol: 1e-5");
+            }
+            PluginRef ref = section.plugins.get("ode");
+            create(ref, () -> ode.solver().plugin().create(ode.solver().params(), sample.steps()));
+        } else if (sampling instanceof SamplingMethod.WholeTrajectory w) {
+            PluginRef ref = section.plugins.get("solver");
+            create(ref, () -> w.solver().plugin().create(w.solver().params(),
+                    new SolverContext(sde, NOT_DURING_VALIDATION, sample.steps(), sample.eps(), sample.denoise())));
+        } else if (sampling instanceof SamplingMethod.PredictorCorrector pc) {
+            SamplerContext ctx = new SamplerContext(sde, NOT_DURING_VALIDATION, sample.steps(), sample.probabilityFlow());
+            create(section.plugins.getOrDefault("predictor", defaultRef(pc.predictor().name(), section.location)),
+                    () -> pc.predictor().plugin().create(pc.predictor().params(), ctx));
+            create(section.plugins.getOrDefault("corrector", defaultRef(pc.corrector().name(), section.location)),
+                    () -> pc.corrector().plugin().create(pc.corrector().params(), ctx));
+        }
     }
 
     /** The data context of this run: data root from the options, float32, the given split. */
@@ -174,7 +292,8 @@ public final class ExperimentValidator {
         for (String key : section.values.keySet()) {
             if (!byName.containsKey(key)) {
                 List<String> accepted = new ArrayList<>(byName.keySet());
-                if (block.equals("sample")) accepted.addAll(List.of("predictor", "corrector"));
+                if (block.equals("sample")) accepted.addAll(SAMPLE_PLUGINS);
+                if (block.equals("likelihood")) accepted.addAll(LIKELIHOOD_PLUGINS);
                 throw new ConfigException(section.where(key), "unknown setting '" + key + "' in " + block
                         + ". Accepted: " + String.join(", ", accepted));
             }

@@ -16,6 +16,14 @@ import org.sdex.core.train.TrainListener;
 import org.sdex.core.train.Trainer;
 import org.sdex.core.train.TrainingState;
 import org.sdex.spi.data.Dataset;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sdex.core.config.SampleSettings;
+import org.sdex.core.plot.ImageGrid;
+import org.sdex.core.sample.Sampler;
+import org.sdex.core.train.Evaluator;
+import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.NetworkModel;
 import org.sdex.spi.model.ScoreFunction;
 import org.sdex.spi.sde.Sde;
@@ -32,8 +40,8 @@ final class TrainingStage {
 
     private TrainingStage() {}
 
-    static ScoreFunction run(NetworkModel model, Sde sde, Dataset data, ExperimentPlan plan, RunDirectory dir,
-                             RunOptions options, Map<String, Object> summary) {
+    static DifferentiableScore run(NetworkModel model, Sde sde, Dataset data, Supplier<Dataset> heldOut, ExperimentPlan plan,
+                                   RunDirectory dir, RunOptions options, Map<String, Object> summary) {
         TrainSettings s = plan.train();
         ScoreNetwork net = new ScoreNetwork(model, data.shape(), DataType.FLOAT, s.reduceMean());
         Trainer trainer = new Trainer(net, sde, data, s);
@@ -45,9 +53,11 @@ final class TrainingStage {
         MetricsLog.truncateAfter(dir.resolve("metrics.jsonl"), resumed.orElse(0));
         log.info("network: {} parameters", net.parameterCount());
 
+        Evaluator evaluator = s.evalEvery() > 0 ? new Evaluator(net, sde, heldOut.get(), s, s.seed()) : null;
         long start = System.nanoTime();
         int first = state.step();
         try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"));
+             TensorBoardLog tb = s.tensorboard() ? new TensorBoardLog(dir.resolve("tensorboard")) : null;
              Progress bar = Progress.start("train", s.steps(), options.progress())) {
             bar.stepTo(first);
             trainer.train(state, store, new TrainListener() {
@@ -68,8 +78,27 @@ final class TrainingStage {
                         m.put("lr", lr);
                         m.put("gradNorm", gradNorm);
                         metrics.write("train", m);
+                        if (tb != null) {
+                            tb.scalar("train/loss", step, window / count);
+                            tb.scalar("train/lr", step, lr);
+                            tb.scalar("train/grad_norm", step, gradNorm);
+                        }
                         window = 0;
                         count = 0;
+                    }
+                    boolean eval = evaluator != null && (step % s.evalEvery() == 0 || step == s.steps());
+                    boolean grid = s.sampleEvery() > 0 && (step % s.sampleEvery() == 0 || step == s.steps());
+                    if (eval || grid) {
+                        // with the EMA weights, as the reference evaluates and samples; then back to training
+                        Map<String, INDArray> training = net.copyWeights();
+                        net.loadWeights(state.ema().weights());
+                        if (eval) {
+                            double evalLoss = evaluator.loss();
+                            metrics.write("eval", Map.of("step", step, "loss", evalLoss));
+                            if (tb != null) tb.scalar("eval/loss", step, evalLoss);
+                        }
+                        if (grid) sampleGrid(net, sde, data, plan, dir, step, metrics);
+                        net.loadWeights(training);
                     }
                     bar.stepTo(step);
                     bar.message(String.format("loss %.4f", smooth));
@@ -92,6 +121,26 @@ final class TrainingStage {
         summary.put("train", t);
         net.loadWeights(state.ema().weights());
         return net.scoreFunction(sde);
+    }
+
+    /** A grid of samples with the current (EMA) weights and the sample block's method, fixed seed. */
+    private static void sampleGrid(ScoreNetwork net, Sde sde, Dataset data, ExperimentPlan plan, RunDirectory dir, int step,
+                                   MetricsLog metrics) {
+        SampleSettings base = plan.sample();
+        TrainSettings s = plan.train();
+        SampleSettings grid = new SampleSettings(base.steps(), s.sampleGrid(), 0, base.eps(), base.denoise(),
+                base.probabilityFlow(), true, base.seed());
+        INDArray x = new Sampler(sde, net.scoreFunction(sde), plan.sampling(), grid)
+                .sample(data.shape(), net.dataType(), null).samples();
+        Path file = dir.resolve(String.format("samples/step-%07d.png", step));
+        if (data.pixels().isPresent() && x.rank() == 4) {
+            ImageGrid.write(x, (int) Math.ceil(Math.sqrt(s.sampleGrid())), data.pixels().get(), file);
+        } else if (x.length() / x.size(0) == 2) {
+            Plots.scatter(x, plan.name() + " at step " + step, file);
+        } else {
+            return;
+        }
+        metrics.write("samples", Map.of("step", step, "file", dir.path().relativize(file).toString()));
     }
 
     private static void plotLoss(RunDirectory dir) {

@@ -13,8 +13,8 @@ import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.NetworkModel;
-import org.sdex.spi.model.ScoreFunction;
 import org.sdex.spi.sde.Sde;
 
 /**
@@ -22,8 +22,10 @@ import org.sdex.spi.sde.Sde;
  * score matching loss attached. The network predicts the noise; the score is
  * {@code -eps_hat / sigma(t)} (the preconditioning lives here, not in architectures). The
  * per-example loss weight is a placeholder, so one graph serves plain and likelihood-weighted
- * training. Gradients are only ever requested for the weights: in SameDiff 1.0.0-M2.1 gradients
- * with respect to placeholders blow up memory.
+ * training. Gradients are only ever requested for variables: in SameDiff 1.0.0-M2.1 gradients
+ * with respect to placeholders blow up memory. Input vector-Jacobian products (for likelihoods) use
+ * a second graph of the same network, built on first use, whose input is a variable (see
+ * {@link #scoreFunction(Sde)}).
  */
 public final class ScoreNetwork {
     static final String X = "x";
@@ -31,6 +33,10 @@ public final class ScoreNetwork {
     static final String TARGET = "target_noise";
     static final String WEIGHT = "loss_weight";
 
+    static final String VJP_X = "vjp_x";
+    static final String VJP_V = "vjp_v";
+
+    private final NetworkModel model;
     private final SameDiff sd;
     private final long[] exampleShape;
     private final long exampleSize;
@@ -38,12 +44,15 @@ public final class ScoreNetwork {
     private final String output;
     private final String loss;
     private final List<String> weightNames;
+    /** The input-VJP graph, built on the first {@code vjp} call; guarded by {@code this}. */
+    private VjpGraph vjpGraph;
 
     /**
      * @param reduceMean average the squared error over data dimensions (else half the sum, as the
      *                   reference's {@code reduce_mean=False})
      */
     public ScoreNetwork(NetworkModel model, long[] exampleShape, DataType type, boolean reduceMean) {
+        this.model = model;
         this.exampleShape = exampleShape.clone();
         this.type = type;
         long n = 1;
@@ -152,13 +161,102 @@ public final class ScoreNetwork {
 
     /**
      * The score {@code -eps_hat(x, label(t)) / sigma(t)} with the current weights; the label is the
-     * SDE's noise label at t, the same for the whole batch. Returns arrays of x's dtype.
+     * SDE's noise label at t, the same for the whole batch. Returns arrays of x's dtype. Its
+     * {@link DifferentiableScore#vjp vjp} gives {@code v^T ∂score/∂x} through SameDiff (see
+     * {@link #inputVjp}), always with the current weights.
      */
-    public ScoreFunction scoreFunction(Sde sde) {
-        return (x, t) -> {
-            INDArray labels = Nd4j.valueArrayOf(new long[] {x.size(0)}, sde.noiseLabel().value(sde, t), type);
-            INDArray eps = predictNoise(x, labels);
-            return eps.muli(-1.0 / sde.marginalStd(t)).castTo(x.dataType());
+    public DifferentiableScore scoreFunction(Sde sde) {
+        return new DifferentiableScore() {
+            @Override
+            public INDArray score(INDArray x, double t) {
+                INDArray labels = Nd4j.valueArrayOf(new long[] {x.size(0)}, sde.noiseLabel().value(sde, t), type);
+                INDArray eps = predictNoise(x, labels);
+                return eps.muli(-1.0 / sde.marginalStd(t)).castTo(x.dataType());
+            }
+
+            @Override
+            public INDArray vjp(INDArray x, double t, INDArray v) {
+                INDArray labels = Nd4j.valueArrayOf(new long[] {x.size(0)}, sde.noiseLabel().value(sde, t), type);
+                return inputVjp(x, labels, v).muli(-1.0 / sde.marginalStd(t)).castTo(x.dataType());
+            }
         };
+    }
+
+    /**
+     * {@code v^T ∂eps_hat(x, label)/∂x} for each row: the vector-Jacobian product of the noise
+     * prediction with respect to its input, [B, shape...] in the network's dtype; x and v are not
+     * modified.
+     *
+     * <p>SameDiff cannot take this gradient with respect to the training graph's input: that is a
+     * placeholder, and in 1.0.0-M2.1 a gradient with respect to a placeholder grows memory without
+     * bound. So a second graph of the same network is built on the first call, in which the input is
+     * a <em>variable</em> ({@code vjp_x}) whose array is overwritten in place on every call, and
+     * whose weights are refreshed from the training graph's before every call (so the product always
+     * uses the current, e.g. EMA, weights). Its loss is {@code sum(eps_hat * v)}; the gradient of that
+     * loss with respect to {@code vjp_x} is the VJP. The input array is reallocated only when the
+     * number of rows changes. Memory stays flat over repeated calls (checked over 300 calls).
+     * Not for concurrent use with training on another thread (it reads the live weights).
+     */
+    public synchronized INDArray inputVjp(INDArray x, INDArray labels, INDArray v) {
+        long rows = x.size(0);
+        if (x.length() != rows * exampleSize || v.length() != x.length() || v.size(0) != rows || labels.length() != rows) {
+            throw new IllegalArgumentException("inputVjp needs x and v of shape [B, " + Arrays.toString(exampleShape)
+                    + "...] and labels [B]; got " + Arrays.toString(x.shape()) + ", " + Arrays.toString(v.shape())
+                    + ", " + Arrays.toString(labels.shape()));
+        }
+        if (vjpGraph == null) vjpGraph = new VjpGraph(rows);
+        return vjpGraph.vjp(x, labels, v);
+    }
+
+    /**
+     * The network on a variable input and the loss sum(eps_hat * v). SameDiff copies arrays handed
+     * to {@code setArray}, so this graph keeps its own weight arrays, refreshed from the training
+     * graph's live arrays before every product (a copy of the parameters: small next to a forward
+     * and backward pass, and it can never go stale however the weights were changed).
+     */
+    private final class VjpGraph {
+        private final SameDiff g;
+        private INDArray input;
+
+        VjpGraph(long rows) {
+            g = SameDiff.create();
+            SDVariable xv = g.var(VJP_X, Nd4j.zeros(type, batchShape(rows)));
+            SDVariable label = g.placeHolder(LABEL, type, -1);
+            SDVariable v = g.placeHolder(VJP_V, type, batchShape(-1));
+            SDVariable out = model.define(g, xv, label);
+            String lossName = out.mul(v).sum().rename("vjp_loss").name();
+            g.setLossVariables(lossName);
+            List<String> names = new ArrayList<>();
+            for (SDVariable var : g.variables()) {
+                if (var.getVariableType() == VariableType.VARIABLE && !var.name().equals(VJP_X)) names.add(var.name());
+            }
+            Collections.sort(names);
+            if (!names.equals(weightNames)) {
+                throw new IllegalStateException("the network defined different weights on a second build: " + names
+                        + " vs " + weightNames + " (weights must be created with fixed names)");
+            }
+            for (String n : names) {
+                if (!Arrays.equals(sd.getVariable(n).getArr().shape(), g.getVariable(n).getArr().shape())) {
+                    throw new IllegalStateException("weight '" + n + "' has a different shape on a second build");
+                }
+            }
+            // the array the graph reads (the holder's own), to overwrite in place
+            input = g.getVariable(VJP_X).getArr();
+        }
+
+        INDArray vjp(INDArray x, INDArray labels, INDArray v) {
+            long rows = x.size(0);
+            if (input.size(0) != rows) {
+                g.getVariable(VJP_X).setArray(Nd4j.zeros(type, batchShape(rows)));
+                input = g.getVariable(VJP_X).getArr();
+            }
+            input.assign(x.castTo(type).reshape(input.shape()));
+            for (String n : weightNames) g.getVariable(n).getArr().assign(sd.getVariable(n).getArr());
+            Map<String, INDArray> ph = Map.of(LABEL, labels.reshape(rows).castTo(type),
+                    VJP_V, v.reshape(batchShape(rows)).castTo(type));
+            INDArray grad = g.calculateGradients(ph, VJP_X).get(VJP_X);
+            // a copy: never hand out an array SameDiff might reuse on the next call
+            return grad.reshape(x.shape()).dup();
+        }
     }
 }

@@ -20,6 +20,23 @@ public interface Dataset {
     /** Number of examples of a finite set; empty for a distribution one can draw from forever. */
     default OptionalLong size() { return OptionalLong.empty(); }
 
+    /**
+     * Examples {@code [from, from + count)} of a finite set in their stored order, as [count, shape...]
+     * (evaluation over a whole split, e.g. bits/dim on the test set). Distributions have no order.
+     */
+    default INDArray examples(long from, int count) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " is a distribution, not a finite set");
+    }
+
+    /** The class label of each example of {@link #examples} (same range), when the data has labels. */
+    default Optional<int[]> labels(long from, int count) { return Optional.empty(); }
+
+    /**
+     * For 8-bit images: how pixels are scaled for the model. Empty for continuous data. Examples
+     * from {@link #examples} are then exactly k/255 (or 2k/255 - 1): never dequantized or flipped.
+     */
+    default Optional<PixelRange> pixels() { return Optional.empty(); }
+
     /** The exact density when the data is a Gaussian mixture: the ground truth for tests and the {@code exact} model. */
     default Optional<GaussianMixture> mixture() { return Optional.empty(); }
 }

@@ -141,6 +141,64 @@ public final class GaussianMixture {
         return Nd4j.create(flatten(out), x.shape(), DataType.DOUBLE).castTo(x.dataType());
     }
 
+    /**
+     * Vector-Jacobian product of the score, row by row: {@code v^T ∂s(x)/∂x} for each row of x and
+     * the matching row of v (both [B, d], or any shape with B rows of d values); same dtype and shape
+     * as x. The Jacobian of the score is the Hessian of the log-density, in closed form
+     * <pre>
+     *   H(x) = sum_k r_k(x) [ -P_k + a_k a_k^T ] - s s^T,   a_k = -P_k (x - mu_k),   s = sum_k r_k a_k
+     * </pre>
+     * with responsibilities r_k, precisions P_k = Sigma_k^-1, component scores a_k and the score s.
+     * H is symmetric, so {@code v^T H = H v = sum_k r_k (-P_k v + a_k (a_k . v)) - s (s . v)}.
+     */
+    public INDArray scoreVjp(INDArray x, INDArray v) {
+        if (x.length() != v.length() || x.size(0) != v.size(0)) {
+            throw new IllegalArgumentException("x and v must have the same shape, got " + Arrays.toString(x.shape())
+                    + " and " + Arrays.toString(v.shape()));
+        }
+        double[][] rows = rows(x);
+        double[][] vs = rows(v);
+        int k = weights.length;
+        double[][] out = new double[rows.length][dim];
+        double[] lp = new double[k];
+        double[] diff = new double[dim];
+        double[] a = new double[dim];
+        double[] s = new double[dim];
+        double[] hv = new double[dim];
+        for (int b = 0; b < rows.length; b++) {
+            componentLogs(rows[b], lp, diff);
+            double lse = logSumExp(lp);
+            double[] vb = vs[b];
+            Arrays.fill(s, 0);
+            Arrays.fill(hv, 0);
+            for (int c = 0; c < k; c++) {
+                double r = Math.exp(lp[c] - lse);
+                if (r == 0) continue;
+                double[][] p = precision[c];
+                for (int i = 0; i < dim; i++) diff[i] = rows[b][i] - means[c][i];
+                double av = 0;
+                for (int i = 0; i < dim; i++) {
+                    double ai = 0, pv = 0;
+                    for (int j = 0; j < dim; j++) {
+                        ai -= p[i][j] * diff[j];
+                        pv += p[i][j] * vb[j];
+                    }
+                    a[i] = ai;
+                    av += ai * vb[i];
+                    hv[i] -= r * pv;
+                }
+                for (int i = 0; i < dim; i++) {
+                    hv[i] += r * av * a[i];
+                    s[i] += r * a[i];
+                }
+            }
+            double sv = 0;
+            for (int i = 0; i < dim; i++) sv += s[i] * vb[i];
+            for (int i = 0; i < dim; i++) out[b][i] = hv[i] - sv * s[i];
+        }
+        return Nd4j.create(flatten(out), x.shape(), DataType.DOUBLE).castTo(x.dataType());
+    }
+
     /** Posterior component probabilities r_k(x) for each row: [B, K] doubles. */
     public double[][] responsibilities(INDArray x) {
         double[][] rows = rows(x);

@@ -83,16 +83,27 @@ public final class Rng {
         return Nd4j.create(v, shape, type);
     }
 
+    /** Uniform in [0, 1); per-example streams as {@link #normal}. */
     public INDArray uniform(DataType type, long... shape) {
-        double[] v = new double[Math.toIntExact(length(shape))];
-        for (int i = 0; i < v.length; i++) v[i] = nextDouble();
-        return Nd4j.create(v, shape, type);
+        return fill(type, shape, Rng::nextDouble);
     }
 
-    /** Rademacher (+1/-1 with equal probability). */
+    /** Rademacher (+1/-1 with equal probability); per-example streams as {@link #normal}. */
     public INDArray rademacher(DataType type, long... shape) {
+        return fill(type, shape, r -> (r.nextLong() & 1L) == 0 ? -1.0 : 1.0);
+    }
+
+    /** Fills an array value by value, row i from row i's stream when this generator has {@link #rows}. */
+    private INDArray fill(DataType type, long[] shape, java.util.function.ToDoubleFunction<Rng> draw) {
         double[] v = new double[Math.toIntExact(length(shape))];
-        for (int i = 0; i < v.length; i++) v[i] = (nextLong() & 1L) == 0 ? -1.0 : 1.0;
+        if (rowStreams != null && shape.length > 0 && shape[0] == rowStreams.length) {
+            int per = v.length / rowStreams.length;
+            for (int i = 0; i < rowStreams.length; i++) {
+                for (int j = i * per; j < (i + 1) * per; j++) v[j] = draw.applyAsDouble(rowStreams[i]);
+            }
+        } else {
+            for (int i = 0; i < v.length; i++) v[i] = draw.applyAsDouble(this);
+        }
         return Nd4j.create(v, shape, type);
     }
 

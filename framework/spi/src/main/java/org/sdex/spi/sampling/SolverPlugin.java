@@ -12,6 +12,9 @@ public interface SolverPlugin extends Plugin {
     /** Score evaluations per sample for {@code steps} steps (exact; recorded as NFE). */
     int scoreEvaluations(Params params, int steps);
 
+    /** Steps used when the sample block does not set {@code steps} (fast solvers need few). */
+    default int defaultSteps() { return 20; }
+
     /**
      * Why this solver cannot run on the given SDE, or null when it can (checked before any compute,
      * e.g. a solver derived for VE or VP-type SDEs only).

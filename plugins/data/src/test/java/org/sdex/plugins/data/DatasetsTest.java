@@ -39,9 +39,10 @@ class DatasetsTest {
     }
 
     @Test
-    void allFiveAreRegistered() {
+    void allAreRegistered() {
         assertThat(java.util.ServiceLoader.load(DatasetPlugin.class).stream().map(p -> p.get().name()))
-                .containsExactly("checkerboard", "swiss_roll", "moons", "rings", "gmm");
+                .containsExactly("checkerboard", "swiss_roll", "moons", "rings", "gmm",
+                        "idx", "mnist", "fashion", "cifar10", "image_folder");
     }
 
     @Test

@@ -1,15 +1,17 @@
 package org.sdex.plugins.models.exact;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sdex.spi.model.ScoreFunction;
+import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.sde.Sde;
 
 /**
- * Score of the mixture's marginal at time t. The pushed mixture (Cholesky factors and all) is cached
- * for the last t, since samplers evaluate a whole batch — often several times — at one time.
+ * Score of the mixture's marginal at time t, with its input-Jacobian in closed form (the Hessian of
+ * the marginal's log-density, {@link GaussianMixture#scoreVjp}), so exact likelihoods can use it.
+ * The pushed mixture (Cholesky factors and all) is cached for the last t, since samplers evaluate a
+ * whole batch — often several times — at one time.
  */
-final class ExactScore implements ScoreFunction {
+final class ExactScore implements DifferentiableScore {
     private final GaussianMixture data;
     private final Sde sde;
     private double cachedT = Double.NaN;
@@ -22,6 +24,9 @@ final class ExactScore implements ScoreFunction {
 
     @Override
     public INDArray score(INDArray x, double t) { return at(t).score(x); }
+
+    @Override
+    public INDArray vjp(INDArray x, double t, INDArray v) { return at(t).scoreVjp(x, v); }
 
     private synchronized GaussianMixture at(double t) {
         if (t != cachedT) {

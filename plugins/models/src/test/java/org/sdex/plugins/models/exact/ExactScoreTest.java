@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sdex.plugins.data.CheckerboardPlugin;
 import org.sdex.plugins.data.GaussianMixturePlugin;
 import org.sdex.plugins.sde.SubVpSde;
@@ -23,6 +24,7 @@ import org.sdex.spi.Params;
 import org.sdex.spi.data.DataContext;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.model.AnalyticModel;
+import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
@@ -89,6 +91,41 @@ class ExactScoreTest {
                 }
             }
             assertThat(maxErr).as("%s d=%d t=%s", name, d, t).isLessThan(1e-5 * Math.max(1, maxNorm));
+        }
+    }
+
+    /**
+     * The closed-form vector-Jacobian product equals central finite differences of the score along
+     * v (the Jacobian is the Hessian of log p_t, symmetric, so v^T J = J v), for every SDE and time.
+     */
+    @ParameterizedTest(name = "{0} d={2}")
+    @MethodSource("cases")
+    void vjpIsTheFiniteDifferenceOfTheScore(String name, Sde sde, int d) {
+        Dataset data = mixture(d);
+        AnalyticModel model = (AnalyticModel) new ExactModelPlugin().create(Params.of(new ExactModelPlugin(), Map.of()),
+                new ModelContext(sde, data, data.shape(), DataType.DOUBLE, new Rng(0)));
+        assertThat(model.score()).isInstanceOf(DifferentiableScore.class);
+        DifferentiableScore score = (DifferentiableScore) model.score();
+        GaussianMixture gm = data.mixture().orElseThrow();
+        for (double t : new double[] {1e-5, 0.01, 0.2, 0.5, 0.9}) {
+            GaussianMixture pt = gm.at(sde, t);
+            // points between the components too, where responsibilities change fastest
+            INDArray x = pt.sample(20, new Rng(11), DataType.DOUBLE).muli(0.8);
+            INDArray v = new Rng(12).normal(DataType.DOUBLE, 20, d);
+            INDArray xCopy = x.dup(), vCopy = v.dup();
+            INDArray jv = score.vjp(x, t, v);
+            assertThat(x).isEqualTo(xCopy);
+            assertThat(v).isEqualTo(vCopy);
+            assertThat(jv.shape()).containsExactly(20, d);
+            double scale = sde.marginalStd(t) + sde.meanScale(t);
+            double h = 1e-5 * scale;
+            INDArray fd = score.score(x.add(v.mul(h)), t).subi(score.score(x.sub(v.mul(h)), t)).divi(2 * h);
+            double maxErr = Math.abs(fd.sub(jv).maxNumber().doubleValue());
+            maxErr = Math.max(maxErr, Math.abs(fd.sub(jv).minNumber().doubleValue()));
+            double maxNorm = Math.max(1, Transforms.abs(jv).maxNumber().doubleValue());
+            assertThat(maxErr).as("%s d=%d t=%s", name, d, t).isLessThan(1e-5 * maxNorm);
+            // the same in single precision, as a float score would be asked for
+            assertThat(score.vjp(x.castTo(DataType.FLOAT), t, v.castTo(DataType.FLOAT)).dataType()).isEqualTo(DataType.FLOAT);
         }
     }
 

@@ -90,13 +90,28 @@ class EulerMaruyamaStepTest {
     void pluginsAreRegisteredWithSnakeCaseNamesAndOneLineDescriptions() {
         List<PredictorPlugin> predictors = ServiceLoader.load(PredictorPlugin.class).stream().map(ServiceLoader.Provider::get).toList();
         List<CorrectorPlugin> correctors = ServiceLoader.load(CorrectorPlugin.class).stream().map(ServiceLoader.Provider::get).toList();
-        assertThat(predictors).extracting(PredictorPlugin::name).containsExactlyInAnyOrder("euler_maruyama", "none");
-        assertThat(correctors).extracting(CorrectorPlugin::name).containsExactly("none");
-        for (var plugin : List.of(predictors.get(0), predictors.get(1), correctors.get(0))) {
+        assertThat(predictors).extracting(PredictorPlugin::name)
+                .containsExactlyInAnyOrder("euler_maruyama", "reverse_diffusion", "ancestral_sampling", "none");
+        assertThat(correctors).extracting(CorrectorPlugin::name).containsExactlyInAnyOrder("none", "langevin", "ald");
+        List<org.sdex.spi.Plugin> all = new java.util.ArrayList<>(predictors);
+        all.addAll(correctors);
+        for (var plugin : all) {
             assertThat(plugin.name()).matches("[a-z][a-z0-9_]*");
             assertThat(plugin.description()).isNotBlank().doesNotContain("\n");
             assertThat(plugin.version()).isNotBlank();
-            assertThat(plugin.parameters()).isEmpty();
+            // every parameter is typed, described, and its default passes its own check
+            for (var p : plugin.parameters()) {
+                assertThat(p.name()).matches("[a-z][A-Za-z0-9]*");
+                assertThat(p.description()).isNotBlank();
+            }
+            assertThat(Params.of(plugin, Map.of()).asMap()).hasSize(plugin.parameters().size());
         }
+        for (var plugin : predictors) {
+            assertThat(plugin.parameters()).isEmpty();
+            int evaluations = plugin.name().equals("none") ? 0 : 1;
+            assertThat(plugin.scoreEvaluationsPerStep(Params.of(plugin, Map.of()))).isEqualTo(evaluations);
+        }
+        assertThat(correctors).filteredOn(c -> !c.name().equals("none"))
+                .allSatisfy(c -> assertThat(c.parameters()).extracting(org.sdex.spi.Param::name).startsWith("snr", "nSteps"));
     }
 }

@@ -1,4 +1,4 @@
-package org.sdex.core.run;
+package org.sdex.core.plugin;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
