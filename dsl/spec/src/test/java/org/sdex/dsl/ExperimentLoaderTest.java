@@ -77,18 +77,6 @@ class ExperimentLoaderTest {
         assertThat(plan.config().section("train").where("steps").line()).isEqualTo(11);
     }
 
-    @Test
-    void theRepositoryExperimentsValidate() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Path.of("../../experiments");
-        if (!java.nio.file.Files.isDirectory(dir)) return;
-        try (var scripts = java.nio.file.Files.list(dir)) {
-            for (java.nio.file.Path s : scripts.filter(p -> p.toString().endsWith(".groovy")).sorted().toList()) {
-                assertThat(Validation.VALIDATOR.validate(ExperimentLoader.load(s)).name())
-                        .as(s.toString()).isNotBlank();
-            }
-        }
-    }
-
     /** Every setting has a typed method, so IDEs complete it; a new setting without one still works via methodMissing. */
     @Test
     void everySettingHasATypedMethod() {

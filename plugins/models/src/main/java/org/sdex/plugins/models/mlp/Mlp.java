@@ -14,7 +14,9 @@ import org.sdex.spi.random.Rng;
  * layer with swish, concatenated with the (flattened) input and fed through the hidden dense layers
  * with swish; a linear layer maps back to the input's size. The output layer starts at
  * {@code initScale} times the usual size (zero by default, as the reference's last layer), so the
- * initial noise prediction is near zero.
+ * initial noise prediction is near zero. With {@code skip}, a gain and an offset computed from the
+ * embedding add {@code g(t) x + b(t)}: the form of the optimal Gaussian denoiser, which the hidden
+ * layers would otherwise have to learn as an identity map.
  */
 final class Mlp implements NetworkModel {
     private final long[] dataShape;
@@ -24,10 +26,12 @@ final class Mlp implements NetworkModel {
     private final int embeddingDim;
     private final double fourierScale;
     private final double initScale;
+    private final boolean skip;
     // the generator's state at creation: every define() draws the same initial weights
     private final long[] rngState;
 
-    Mlp(long[] dataShape, int[] hidden, boolean fourier, int embeddingDim, double fourierScale, double initScale, long[] rngState) {
+    Mlp(long[] dataShape, int[] hidden, boolean fourier, int embeddingDim, double fourierScale, double initScale, boolean skip,
+        long[] rngState) {
         this.dataShape = dataShape.clone();
         long n = 1;
         for (long s : dataShape) n *= s;
@@ -37,6 +41,7 @@ final class Mlp implements NetworkModel {
         this.embeddingDim = embeddingDim;
         this.fourierScale = fourierScale;
         this.initScale = initScale;
+        this.skip = skip;
         this.rngState = rngState.clone();
     }
 
@@ -58,6 +63,14 @@ final class Mlp implements NetworkModel {
             width = hidden[l];
         }
         SDVariable out = dense(sd, "mlp/out", h, width, dims, initScale, type, rng);
+        if (skip) {
+            // The best Gaussian noise predictor is c(t) (x - alpha(t) mu): a per-noise-level gain on x
+            // and offset. Learning it through the hidden layers means learning an identity map in
+            // high dimension, slow for an MLP (784-D images); this path gives it directly, starting at 0.
+            SDVariable gain = dense(sd, "mlp/skip_gain", temb, embeddingDim, 1, 0.0, type, rng);
+            SDVariable offset = dense(sd, "mlp/skip_offset", temb, embeddingDim, dims, 0.0, type, rng);
+            out = out.add(in.mul(gain)).add(offset);
+        }
         if (flat) return out;
         long[] shape = new long[dataShape.length + 1];
         shape[0] = -1;

@@ -23,7 +23,9 @@ public final class MlpPlugin implements ModelPlugin {
                         + "fourier (of log sigma, NCSN++), or auto (by the SDE's noise label)", "auto", "positional", "fourier"),
                 Param.integer("embeddingDim", 128, "size of the noise-level embedding (even)").min(2),
                 Param.real("fourierScale", 16.0, "scale of the random Fourier frequencies").positive(),
-                Param.real("initScale", 0.0, "scale of the output layer's initial weights (0: zero, as the reference)").min(0));
+                Param.real("initScale", 0.0, "scale of the output layer's initial weights (0: zero, as the reference)").min(0),
+                Param.bool("skip", true, "add a noise-level-gated linear path from input to output: g(t) x + b(t)"
+                        + " (the form of the best Gaussian denoiser, so the hidden layers learn only the rest)"));
     }
 
     @Override
@@ -34,6 +36,7 @@ public final class MlpPlugin implements ModelPlugin {
         if (dim % 2 != 0) throw new ParamException("embeddingDim", "model 'mlp' needs an even embeddingDim (sin and cos halves), got " + dim);
         String e = p.string("embedding");
         boolean fourier = e.equals("fourier") || (e.equals("auto") && ctx.sde().noiseLabel() == NoiseLabel.SIGMA);
-        return new Mlp(ctx.dataShape(), hidden, fourier, dim, p.real("fourierScale"), p.real("initScale"), ctx.rng().state());
+        return new Mlp(ctx.dataShape(), hidden, fourier, dim, p.real("fourierScale"), p.real("initScale"), p.bool("skip"),
+                ctx.rng().state());
     }
 }

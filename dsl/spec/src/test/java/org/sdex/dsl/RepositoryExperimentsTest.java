@@ -1,0 +1,92 @@
+package org.sdex.dsl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.sdex.core.config.ExperimentConfig;
+import org.sdex.core.run.ExperimentPlan;
+import org.sdex.core.run.ExperimentRunner;
+import org.sdex.core.run.ExperimentValidator;
+import org.sdex.core.run.RunOptions;
+import org.sdex.core.run.RunResult;
+import org.sdex.testing.SharedData;
+
+/**
+ * Every script in experiments/ validates, against a data root holding the machine's real data
+ * (../shared/data) and CIFAR-10 batches in the standard binary format written here (CIFAR-10 is
+ * not on this machine); the CIFAR experiments also train two steps and sample with their network
+ * shrunk by --set overrides, the way one smoke-tests a GPU config on a laptop.
+ */
+class RepositoryExperimentsTest {
+    @TempDir static Path root;
+
+    static final Path EXPERIMENTS = Path.of("../../experiments");
+
+    /** Two 3073-byte records per batch file: a label byte, then 1024 R, 1024 G, 1024 B bytes. */
+    @BeforeAll
+    static void dataRoot() throws IOException {
+        Path shared = SharedData.root();
+        if (shared != null && Files.isDirectory(shared)) {
+            try (Stream<Path> files = Files.list(shared)) {
+                for (Path f : files.toList()) Files.createSymbolicLink(root.resolve(f.getFileName()), f.toAbsolutePath());
+            }
+        }
+        Path cifar = Files.createDirectories(root.resolve("cifar-10-batches-bin"));
+        List<String> names = List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+                "data_batch_5.bin", "test_batch.bin");
+        for (int f = 0; f < names.size(); f++) {
+            try (OutputStream out = Files.newOutputStream(cifar.resolve(names.get(f)))) {
+                for (int r = 0; r < 2; r++) {
+                    out.write((f + r) % 10);
+                    for (int i = 0; i < 3072; i++) out.write((i * 7 + f * 13 + r) & 0xFF);
+                }
+            }
+        }
+    }
+
+    static Stream<Path> scripts() throws IOException {
+        try (Stream<Path> s = Files.list(EXPERIMENTS)) {
+            return s.filter(p -> p.toString().endsWith(".groovy")).sorted().toList().stream();
+        }
+    }
+
+    private static ExperimentValidator validator(Path out) {
+        return new ExperimentValidator(Validation.REGISTRY, RunOptions.defaults(root, out));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scripts")
+    void validates(Path script) {
+        ExperimentPlan plan = validator(root).validate(ExperimentLoader.load(script));
+        assertThat(plan.name()).isNotBlank();
+    }
+
+    static Stream<String> cifar() { return Stream.of("cifar_subvp.groovy", "cifar_ve.groovy"); }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cifar")
+    void cifarConfigsTrainAndSampleWhenShrunk(String name) {
+        ExperimentConfig config = Overrides.apply(ExperimentLoader.load(EXPERIMENTS.resolve(name)), List.of(
+                "model.nf=8", "model.chMult=[1,2]", "model.numResBlocks=1", "model.attnResolutions=[16]",
+                "train.steps=2", "train.batchSize=2", "train.warmup=1", "train.evalEvery=1", "train.evalBatches=1",
+                "train.sampleEvery=0", "train.checkpointEvery=1",
+                "sample.steps=3", "sample.n=2", "sample.batchSize=2"));
+        config.sections.remove("likelihood");
+        Path out = root.resolve("runs-" + name);
+        ExperimentValidator v = validator(out);
+        ExperimentPlan plan = v.validate(config);
+        RunResult r = new ExperimentRunner(v, RunOptions.defaults(root, out)).run(plan);
+        assertThat(r.runDir().resolve("samples.npy")).exists();
+        assertThat(r.runDir().resolve("checkpoints")).isDirectoryContaining("glob:**/ckpt-2.sdex");
+        assertThat(r.summary()).containsKey("train");
+    }
+}
