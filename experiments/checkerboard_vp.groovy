@@ -7,7 +7,7 @@ experiment('checkerboard_vp') {
     sde 'vp', betaMin: 0.1, betaMax: 20
     model 'mlp', hidden: [256, 256, 256]
     train {
-        steps 4000
+        steps 3000
         batchSize 512
         lr 2e-3
         warmup 100

@@ -35,7 +35,7 @@ public sealed interface SamplingMethod {
 
         @Override public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("method", "pc");
+            m.put("way", "pc");
             m.put("predictor", predictor.describe());
             m.put("corrector", corrector.describe());
             return m;
@@ -53,7 +53,7 @@ public sealed interface SamplingMethod {
 
         @Override public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("method", "ode");
+            m.put("way", "ode");
             m.put("ode", solver.describe());
             return m;
         }
@@ -69,7 +69,7 @@ public sealed interface SamplingMethod {
 
         @Override public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("method", "solver");
+            m.put("way", "solver");
             m.put("solver", solver.describe());
             return m;
         }

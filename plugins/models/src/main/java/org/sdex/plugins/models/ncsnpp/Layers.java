@@ -250,7 +250,11 @@ final class Layers {
 
     /**
      * up_or_down_sampling.Conv2d(up=True): {@code upsample_conv_2d} — a stride-2 transposed
-     * convolution with the spatially flipped, in/out-swapped weight, then the FIR filter.
+     * convolution with the spatially flipped, in/out-swapped weight (together: zero insertion
+     * followed by a full 3x3 correlation with the weight), then the FIR filter. The reference's
+     * PyTorch port cannot run this path (negative-step slicing of a tensor, and a TF-style stride
+     * list [1, 1, 2, 2] used for conv_transpose2d and its output_padding); this is its StyleGAN2/JAX
+     * meaning, which the port evidently intends (checked against the port with those lines fixed).
      */
     SDVariable upsampleConv(Conv c, SDVariable x, long out, long h, long w, double[] firKernel) {
         int k = c.size();
@@ -270,7 +274,11 @@ final class Layers {
         return apply(c, y, 2, 0);
     }
 
-    /** Upsample (layerspp): nearest or FIR, with or without a conv; x [B, in, h, w] to [B, out, 2h, 2w]. */
+    /**
+     * Upsample (layerspp): nearest or FIR, with or without a conv; x [B, in, h, w] to [B, out, 2h, 2w].
+     * (The reference's non-FIR branch calls {@code F.interpolate(x, (2H, 2W), 'nearest')}, which
+     * passes 'nearest' as scale_factor and fails in PyTorch; nearest-neighbour doubling is meant.)
+     */
     SDVariable upsample(String prefix, SDVariable x, long in, long out, long h, long w, boolean withConv, boolean fir,
                         double[] firKernel) {
         if (!fir) {

@@ -34,6 +34,12 @@ import org.sdex.spi.random.Rng;
  * dropout is the identity (the reference's {@code model.eval()}); training graphs with dropout come
  * from {@link #define(SameDiff, SDVariable, SDVariable, boolean)}.
  *
+ * <p><b>Weights.</b> Named by the reference's state-dict keys and shaped as there (see
+ * {@link Layers}); the paper's CIFAR-10 configs have exactly the reference's parameter counts.
+ * The Gaussian Fourier frequencies ({@code all_modules.0.W}, frozen in the reference) are a
+ * constant. An unconditional network ({@code conditional false}) omits the residual blocks'
+ * {@code Dense_0}, which the reference creates but never uses.
+ *
  * <p>The generator's state at creation is kept, so every define draws the same initial weights.
  */
 final class Ncsnpp implements NetworkModel {

@@ -58,7 +58,7 @@ class MlpPluginTest {
     void isFoundAsAServiceNextToExact() {
         assertThat(ServiceLoader.load(ModelPlugin.class).stream().map(p -> p.get().name())).contains("mlp", "exact");
         assertThat(PLUGIN.parameters()).extracting(p -> p.name())
-                .containsExactly("hidden", "embedding", "embeddingDim", "fourierScale", "initScale");
+                .containsExactly("hidden", "embedding", "embeddingDim", "fourierScale", "initScale", "skip");
     }
 
     @Test
@@ -66,8 +66,9 @@ class MlpPluginTest {
         Mlp m = create(new VpSde(0.1, 20), new long[] {2}, 1, "initScale", 1.0);
         Object[] r = run(m, new long[] {2}, points(5, 2), Nd4j.createFromArray(0f, 100f, 500f, 900f, 999f));
         assertThat(((INDArray) r[0]).shape()).containsExactly(5, 2);
-        // embedding dense 128x128, first layer (2 + 128) x 256, two 256 x 256, output 256 x 2, with biases
-        long want = 128 * 128 + 128 + 130 * 256 + 256 + 2 * (256 * 256 + 256) + 256 * 2 + 2;
+        // embedding dense 128x128, first layer (2 + 128) x 256, two 256 x 256, output 256 x 2, with biases;
+        // the skip path's gain 128 x 1 and offset 128 x 2, with biases
+        long want = 128 * 128 + 128 + 130 * 256 + 256 + 2 * (256 * 256 + 256) + 256 * 2 + 2 + (128 + 1) + (128 * 2 + 2);
         assertThat(r[1]).isEqualTo(want);
         assertThat(((INDArray) r[0]).amaxNumber().doubleValue()).isGreaterThan(1e-3);
     }
