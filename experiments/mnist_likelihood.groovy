@@ -8,7 +8,7 @@ experiment('mnist_likelihood') {
     sde 'vp'
     model 'mlp', hidden: [1024, 1024, 1024]
     train {
-        steps 3000
+        steps 2000
         batchSize 128
         lr 1e-3
         warmup 200
@@ -16,6 +16,7 @@ experiment('mnist_likelihood') {
         evalEvery 500
         checkpointEvery 500
         sampleEvery 1000
+        gradClip 1.0
         sampleGrid 36
     }
     sample { predictor 'euler_maruyama'; steps 500; n 64 }
