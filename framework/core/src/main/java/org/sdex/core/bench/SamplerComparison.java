@@ -194,37 +194,28 @@ public final class SamplerComparison {
         return sb.toString();
     }
 
-    /** Largest |fraction assigned to component k - w_k| with points assigned by their most likely component. */
+    /** Largest error of the fraction of points assigned (by most likely component) to each component. */
     static double weightError(GaussianMixture gm, INDArray x) {
-        double[][] r = gm.responsibilities(x);
-        double[] counts = new double[gm.components()];
-        for (double[] row : r) {
-            int best = 0;
-            for (int k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
-            counts[best]++;
-        }
-        // compare with the same assignment applied to the truth: the expected fraction is not w_k
-        // exactly when components overlap, so measure it on a large exact sample
-        double[] expected = expectedAssignment(gm);
+        double[] got = assignedFractions(gm, x);
+        // the expected fraction is not w_k exactly when components overlap: measure it on a large exact sample
+        double[] expected = EXPECTED.computeIfAbsent(gm, g -> assignedFractions(g, g.sample(200_000, new Rng(4242), DataType.DOUBLE)));
         double worst = 0;
-        for (int k = 0; k < counts.length; k++) worst = Math.max(worst, Math.abs(counts[k] / r.length - expected[k]));
+        for (int k = 0; k < got.length; k++) worst = Math.max(worst, Math.abs(got[k] - expected[k]));
         return worst;
     }
 
     private static final Map<GaussianMixture, double[]> EXPECTED = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static double[] expectedAssignment(GaussianMixture gm) {
-        return EXPECTED.computeIfAbsent(gm, g -> {
-            INDArray big = g.sample(200_000, new Rng(4242), DataType.DOUBLE);
-            double[][] r = g.responsibilities(big);
-            double[] f = new double[g.components()];
-            for (double[] row : r) {
-                int best = 0;
-                for (int k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
-                f[best] += 1.0 / r.length;
-            }
-            return f;
-        });
+    /** Fraction of the rows of x whose most likely component is k, for each k. */
+    private static double[] assignedFractions(GaussianMixture gm, INDArray x) {
+        double[][] r = gm.responsibilities(x);
+        double[] f = new double[gm.components()];
+        for (double[] row : r) {
+            int best = 0;
+            for (int k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
+            f[best] += 1.0 / r.length;
+        }
+        return f;
     }
 
     private static GaussianMixture sixDimensional() {

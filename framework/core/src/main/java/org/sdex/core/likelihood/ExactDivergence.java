@@ -29,11 +29,8 @@ final class ExactDivergence implements Divergence {
         return new Trace() {
             @Override
             public INDArray trace(DifferentiableScore score, INDArray x, double t) {
-                long b = x.size(0);
-                long d = x.length() / b;
-                if (b != batch || d != exampleSize) {
-                    throw new IllegalArgumentException("trace prepared for " + batch + " x " + exampleSize + ", got " + b + " x " + d);
-                }
+                long b = batch, d = exampleSize;
+                checkShape(x, batch, exampleSize);
                 long[] exampleShape = exampleShape(x);
                 INDArray flat = x.reshape(b, d);
                 INDArray total = Nd4j.zeros(DataType.DOUBLE, b);
@@ -60,6 +57,15 @@ final class ExactDivergence implements Divergence {
             for (long r = 0; r < b; r++) m[(int) ((j * b + r) * d + d0 + j)] = 1;
         }
         return Nd4j.create(m, new long[] {c, b, d}, DataType.DOUBLE);
+    }
+
+    /** The batch and example size a trace was prepared for must be those of x. */
+    static void checkShape(INDArray x, long batch, long exampleSize) {
+        long b = x.size(0);
+        long d = x.length() / b;
+        if (b != batch || d != exampleSize) {
+            throw new IllegalArgumentException("trace prepared for " + batch + " x " + exampleSize + ", got " + b + " x " + d);
+        }
     }
 
     static long[] exampleShape(INDArray x) {

@@ -56,11 +56,8 @@ final class HutchinsonDivergence implements Divergence {
         return new Trace() {
             @Override
             public INDArray trace(DifferentiableScore score, INDArray x, double t) {
-                long b = x.size(0);
-                long d = x.length() / b;
-                if (b != batch || d != exampleSize) {
-                    throw new IllegalArgumentException("trace prepared for " + batch + " x " + exampleSize + ", got " + b + " x " + d);
-                }
+                long b = batch, d = exampleSize;
+                ExactDivergence.checkShape(x, batch, exampleSize);
                 long[] exampleShape = ExactDivergence.exampleShape(x);
                 INDArray flat = x.reshape(b, 1, d);
                 INDArray out = Nd4j.createUninitialized(DataType.DOUBLE, b);

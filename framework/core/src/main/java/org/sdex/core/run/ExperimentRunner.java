@@ -52,6 +52,7 @@ public final class ExperimentRunner {
 
         Sde sde = plan.sde().plugin().create(plan.sde().params());
         Dataset data = plan.data().plugin().open(plan.data().params(), validator.dataContext("train"));
+        Map<String, Dataset> splits = new java.util.HashMap<>();
         long modelSeed = plan.train() != null ? plan.train().seed() : plan.seed();
         Model model = plan.model().plugin().create(plan.model().params(),
                 new ModelContext(sde, data, data.shape(), DataType.FLOAT, new Rng(modelSeed)));
@@ -61,14 +62,13 @@ public final class ExperimentRunner {
         summary.put("runDir", dir.path().toString());
         ScoreFunction score = model instanceof AnalyticModel analytic
                 ? analytic.score()
-                : TrainingStage.run((NetworkModel) model, sde, data, () -> heldOut(plan, data), plan, dir, options, summary);
+                : TrainingStage.run((NetworkModel) model, sde, data, () -> split(plan, data, "test", splits), plan, dir, options, summary);
         if (plan.sample() != null || plan.likelihood() != null) {
             try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"))) {
                 if (plan.sample() != null) sample(plan, sde, data, score, dir, metrics, summary);
                 if (plan.likelihood() != null) {
                     String split = plan.likelihood().settings().split();
-                    Dataset evalData = data.size().isPresent() && !split.equals("train")
-                            ? plan.data().plugin().open(plan.data().params(), validator.dataContext(split)) : data;
+                    Dataset evalData = split(plan, data, split, splits);
                     LikelihoodStage.run(plan, sde, data, evalData, (DifferentiableScore) score, options, dir, metrics, summary);
                 }
             }
@@ -111,10 +111,13 @@ public final class ExperimentRunner {
                 String.format("%.1f", seconds), m.get("nfe"));
     }
 
-    /** The test split of a finite data set (for the evaluation loss), or the distribution itself. */
-    private Dataset heldOut(ExperimentPlan plan, Dataset data) {
-        if (data.size().isEmpty()) return data;
-        return plan.data().plugin().open(plan.data().params(), validator.dataContext("test"));
+    /**
+     * A split of a finite data set, opened once per run (the held-out loss and the likelihood stage
+     * share it); the training data itself for "train" and for distributions.
+     */
+    private Dataset split(ExperimentPlan plan, Dataset train, String name, Map<String, Dataset> opened) {
+        if (train.size().isEmpty() || name.equals("train")) return train;
+        return opened.computeIfAbsent(name, n -> plan.data().plugin().open(plan.data().params(), validator.dataContext(n)));
     }
 
     static void writeJson(RunDirectory dir, String name, Object value) {
