@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.sdex.core.bench.NetworkBenchmark;
 import org.sdex.core.bench.SamplerComparison;
 import org.sdex.core.bench.SamplingOverhead;
 import org.sdex.core.plugin.PluginRegistry;
@@ -12,16 +13,18 @@ import org.sdex.spi.PluginKind;
 
 /**
  * {@code sdex bench samplers}: the quality-against-NFE table of every sampler plugin on the
- * Gaussian-mixture oracle (docs/samplers.md is its output).
+ * Gaussian-mixture oracle (docs/samplers.md is its output); {@code sdex bench overhead}: the share of
+ * sampling time outside the score network; {@code sdex bench network}: the ddpmpp network against
+ * the same network in PyTorch (docs/performance.md).
  */
 final class BenchCommand implements Command {
-    static final List<String> SUBJECTS = List.of("samplers", "overhead");
+    static final List<String> SUBJECTS = List.of("samplers", "overhead", "network");
 
     @Override public String name() { return "bench"; }
 
-    @Override public String arguments() { return "samplers|overhead [options]"; }
+    @Override public String arguments() { return "samplers|overhead|network [options]"; }
 
-    @Override public String summary() { return "samplers: quality vs NFE on the exact mixture score; overhead: sampler time outside the network"; }
+    @Override public String summary() { return "samplers: quality vs NFE on the exact mixture score; overhead: sampler time outside the network; network: ddpmpp against PyTorch"; }
 
     @Override
     public Options options() {
@@ -30,7 +33,10 @@ final class BenchCommand implements Command {
                 .addOption(Option.builder().longOpt("n").hasArg().argName("N").desc("samples per sampler (default 4000; overhead: 2000)").build())
                 .addOption(Option.builder().longOpt("sde").hasArg().argName("NAMES").desc("comma-separated SDEs (default: vp,subvp,ve)").build())
                 .addOption(Option.builder().longOpt("quick").desc("one grid size per sampler").build())
-                .addOption(Option.builder().longOpt("model").hasArg().argName("NAME").desc("overhead: mlp (default) or ddpmpp").build()));
+                .addOption(Option.builder().longOpt("model").hasArg().argName("NAME").desc("overhead: mlp (default) or ddpmpp").build())
+                .addOption(Option.builder().longOpt("config").hasArg().argName("NAMES").desc("network: cpu, cifar or both (default cpu,cifar)").build())
+                .addOption(Option.builder().longOpt("iters").hasArg().argName("N").desc("network: timed runs per measurement (default 3)").build())
+                .addOption(Option.builder().longOpt("python").hasArg().argName("EXE").desc("network: a python3 with torch (default /usr/bin/python3)").build()));
     }
 
     @Override
@@ -44,23 +50,54 @@ final class BenchCommand implements Command {
             String model = in.option("model", "mlp");
             if (!List.of("mlp", "ddpmpp").contains(model)) throw new UsageException("--model must be mlp or ddpmpp, got '" + model + "'");
             int n = in.intOption("n", model.equals("mlp") ? 2000 : 16, 1);
-            return write(in, new SamplingOverhead(registry, line -> in.err.println(line)).report(n, model));
+            return write(in, subject, new SamplingOverhead(registry, line -> in.err.println(line)).report(n, model));
+        }
+        if (subject.equals("network")) {
+            List<NetworkBenchmark.Config> configs = new java.util.ArrayList<>();
+            for (String c : in.option("config", "cpu,cifar").split(",")) {
+                NetworkBenchmark.Config config = NetworkBenchmark.CONFIGS.get(c.trim());
+                if (config == null) throw new UsageException("No network config '" + c.trim() + "'. Available: cpu, cifar");
+                configs.add(config);
+            }
+            String python = in.option("python", Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3");
+            NetworkBenchmark bench = new NetworkBenchmark(registry, python, in.intOption("iters", 3, 1), line -> in.err.println(line));
+            return write(in, subject, bench.report(configs));
         }
         int n = in.intOption("n", 4000, 100);
         List<String> sdes = List.of(in.option("sde", "vp,subvp,ve").split(","));
         for (String s : sdes) registry.get(PluginKind.SDE, s.trim()); // unknown names fail before any compute
         SamplerComparison bench = new SamplerComparison(registry, n, in.flag("quick"), line -> in.err.println(line));
-        return write(in, bench.report(sdes.stream().map(String::trim).toList()));
+        return write(in, subject, bench.report(sdes.stream().map(String::trim).toList()));
     }
 
-    private static int write(Invocation in, String report) throws java.io.IOException {
+    /** The markers around the part of a document that {@code sdex bench SUBJECT --out} regenerates. */
+    static String begin(String subject) { return "<!-- generated by sdex bench " + subject + " -->"; }
+
+    static String end(String subject) { return "<!-- end of sdex bench " + subject + " -->"; }
+
+    /**
+     * The new content of {@code file}: the report alone, or, when the file already has the
+     * subject's {@link #begin} and {@link #end} markers, the file with only the text between them
+     * replaced (so hand-written notes around a generated table, and other subjects' tables in
+     * the same file, survive regeneration).
+     */
+    static String spliced(Path file, String subject, String report) throws java.io.IOException {
+        if (!Files.exists(file)) return report;
+        String old = Files.readString(file);
+        int b = old.indexOf(begin(subject));
+        int e = old.indexOf(end(subject));
+        if (b < 0 || e < b) return report;
+        return old.substring(0, b + begin(subject).length()) + "\n" + report + old.substring(e);
+    }
+
+    private static int write(Invocation in, String subject, String report) throws java.io.IOException {
         String out = in.option("out", null);
         if (out == null) {
             in.out.print(report);
         } else {
             Path p = Path.of(out);
             if (p.getParent() != null) Files.createDirectories(p.getParent());
-            Files.writeString(p, report);
+            Files.writeString(p, spliced(p, subject, report));
             in.out.println("wrote " + p);
         }
         return ExitCode.OK;

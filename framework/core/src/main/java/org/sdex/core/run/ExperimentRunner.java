@@ -10,6 +10,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.core.config.SampleSettings;
+import org.sdex.core.plot.ImageGrid;
 import org.sdex.core.plot.Plots;
 import org.sdex.core.sample.Sampler;
 import org.sdex.core.sample.SamplingMethod;
@@ -94,6 +95,12 @@ public final class ExperimentRunner {
         if (s.plot() && samples.length() / samples.size(0) == 2) {
             String grid = adaptive ? String.format("%.0f NFE", result.nfe()) : s.steps() + " steps";
             Plots.scatter(samples, plan.name() + " — " + label + ", " + grid, dir.resolve("samples.png"));
+        } else if (s.plot() && samples.rank() == 4 && data.pixels().isPresent()) {
+            // the first 100 at most, as a square grid
+            long shown = Math.min(samples.size(0), 100);
+            INDArray first = shown == samples.size(0) ? samples
+                    : samples.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, shown));
+            ImageGrid.write(first, (int) Math.ceil(Math.sqrt(shown)), data.pixels().get(), dir.resolve("samples.png"));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("n", s.n());

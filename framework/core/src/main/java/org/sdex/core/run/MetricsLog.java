@@ -34,7 +34,7 @@ public final class MetricsLog implements AutoCloseable {
         }
     }
 
-    /** Rewrites the file without "train" events after {@code step} and without later events of other kinds. */
+    /** Rewrites the file without the events after training step {@code step} (and without a torn last line). */
     public static void truncateAfter(Path file, int step) {
         if (!Files.exists(file)) return;
         try {
@@ -47,8 +47,9 @@ public final class MetricsLog implements AutoCloseable {
                 } catch (IOException e) {
                     break; // a torn last line from a killed process
                 }
-                if (n.has("step") && n.get("step").asInt() > step) break;
-                if (!"train".equals(n.path("event").asText())) break;
+                // training-time events (train, eval, checkpoint, samples) carry their step; the
+                // first line past the checkpoint, or of a later stage (no step), ends the history
+                if (!n.has("step") || n.get("step").asInt() > step) break;
                 keep.add(line);
             }
             RunDirectory.writeAtomically(file, tmp -> Files.write(tmp, keep, StandardCharsets.UTF_8));

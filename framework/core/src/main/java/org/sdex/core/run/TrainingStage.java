@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.sdex.core.checkpoint.CheckpointStore;
+import org.sdex.core.memory.ResidentMemory;
 import org.sdex.core.config.TrainSettings;
 import org.sdex.core.plot.Plots;
 import org.sdex.core.train.ScoreNetwork;
@@ -77,6 +78,9 @@ final class TrainingStage {
                         m.put("lastLoss", loss);
                         m.put("lr", lr);
                         m.put("gradNorm", gradNorm);
+                        m.put("seconds", (System.nanoTime() - start) / 1e9);
+                        // resident set size: off-heap tensors are invisible to the Java heap figures
+                        m.put("rssMB", ResidentMemory.megabytes());
                         metrics.write("train", m);
                         if (tb != null) {
                             tb.scalar("train/loss", step, window / count);

@@ -13,6 +13,7 @@ import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sdex.core.memory.NativeMemory;
 import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.NetworkModel;
 import org.sdex.spi.sde.Sde;
@@ -22,8 +23,10 @@ import org.sdex.spi.sde.Sde;
  * score matching loss attached. The network predicts the noise; the score is
  * {@code -eps_hat / sigma(t)} (the preconditioning lives here, not in architectures). The
  * per-example loss weight is a placeholder, so one graph serves plain and likelihood-weighted
- * training. Gradients are only ever requested for variables: in SameDiff 1.0.0-M2.1 gradients
- * with respect to placeholders blow up memory. Input vector-Jacobian products (for likelihoods) use
+ * training. A model with training-only layers (dropout) is trained through a second graph of a
+ * fixed batch size built with {@link NetworkModel#defineForTraining}. Gradients are only ever
+ * requested for variables: in SameDiff 1.0.0-M2.1 gradients with respect to placeholders blow up
+ * memory. Input vector-Jacobian products (for likelihoods) use
  * a second graph of the same network, built on first use, whose input is a variable (see
  * {@link #scoreFunction(Sde)}).
  */
@@ -44,6 +47,9 @@ public final class ScoreNetwork {
     private final String output;
     private final String loss;
     private final List<String> weightNames;
+    private final boolean reduceMean;
+    /** The training graph of a model that trains differently (dropout), built on first use; else null. */
+    private TrainGraph trainGraph;
     /** The input-VJP graph, built on the first {@code vjp} call; guarded by {@code this}. */
     private VjpGraph vjpGraph;
 
@@ -64,25 +70,58 @@ public final class ScoreNetwork {
         SDVariable out = model.define(sd, x, label);
         output = out.name();
 
-        // loss = mean_b w_b reduce_d (eps_hat - z)^2
-        SDVariable target = sd.placeHolder(TARGET, type, batchShape(-1));
-        SDVariable w = sd.placeHolder(WEIGHT, type, -1);
-        SDVariable diff = out.sub(target).reshape(-1, exampleSize);
-        SDVariable sq = diff.mul(diff);
-        SDVariable perExample = reduceMean ? sq.mean(1) : sq.sum(1).mul(0.5);
-        loss = perExample.mul(w).mean().rename("dsm_loss").name();
-        sd.setLossVariables(loss);
+        this.reduceMean = reduceMean;
+        loss = attachLoss(sd, out, -1);
 
-        List<String> names = new ArrayList<>();
-        for (SDVariable v : sd.variables()) {
-            if (v.getVariableType() == VariableType.VARIABLE) names.add(v.name());
-        }
+        List<String> names = weightNamesOf(sd, null);
         if (names.isEmpty()) {
             throw new IllegalArgumentException("the network defines no trainable variables (create weights with sd.var)");
         }
-        // sorted, so iteration order (and the rounding of sums over weights) never depends on SameDiff's maps
-        Collections.sort(names);
         weightNames = List.copyOf(names);
+    }
+
+    /** loss = mean_b w_b reduce_d (eps_hat - z)^2 on {@code out}, for batches of {@code batch} rows (-1: any). */
+    private String attachLoss(SameDiff g, SDVariable out, long batch) {
+        SDVariable target = g.placeHolder(TARGET, type, batchShape(batch));
+        SDVariable w = g.placeHolder(WEIGHT, type, batch);
+        SDVariable diff = out.sub(target).reshape(batch, exampleSize);
+        SDVariable sq = diff.mul(diff);
+        SDVariable perExample = reduceMean ? sq.mean(1) : sq.sum(1).mul(0.5);
+        String name = perExample.mul(w).mean().rename("dsm_loss").name();
+        g.setLossVariables(name);
+        return name;
+    }
+
+    /**
+     * The trainable variables of {@code g} but {@code except}, sorted, so iteration order (and the
+     * rounding of sums over weights) never depends on SameDiff's maps.
+     */
+    private static List<String> weightNamesOf(SameDiff g, String except) {
+        List<String> names = new ArrayList<>();
+        for (SDVariable v : g.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE && !v.name().equals(except)) names.add(v.name());
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    /** Fails unless a second graph of the model created exactly this network's weights. */
+    private void checkSameWeights(SameDiff g, String except) {
+        List<String> names = weightNamesOf(g, except);
+        if (!names.equals(weightNames)) {
+            throw new IllegalStateException("the network defined different weights on a second build: " + names
+                    + " vs " + weightNames + " (weights must be created with fixed names)");
+        }
+        for (String n : names) {
+            if (!Arrays.equals(sd.getVariable(n).getArr().shape(), g.getVariable(n).getArr().shape())) {
+                throw new IllegalStateException("weight '" + n + "' has a different shape on a second build");
+            }
+        }
+    }
+
+    /** Copies the live weights into a second graph's own arrays (SameDiff keeps a copy of what setArray gets). */
+    private void refresh(SameDiff g) {
+        for (String n : weightNames) g.getVariable(n).getArr().assign(sd.getVariable(n).getArr());
     }
 
     /** [b, exampleShape...]. */
@@ -149,14 +188,63 @@ public final class ScoreNetwork {
      * [B], the noise that was added [B, shape...] and per-example loss weights [B].
      */
     public LossAndGradients lossAndGradients(INDArray xt, INDArray labels, INDArray noise, INDArray lossWeights) {
+        return lossAndGradients(xt, labels, noise, lossWeights, 0L);
+    }
+
+    /**
+     * As {@link #lossAndGradients(INDArray, INDArray, INDArray, INDArray)} through the model's training
+     * graph (dropout on) when it has one, with ND4J's generator seeded with {@code layerSeed} first so
+     * the dropout masks are a function of it.
+     */
+    public synchronized LossAndGradients lossAndGradients(INDArray xt, INDArray labels, INDArray noise, INDArray lossWeights,
+                                                          long layerSeed) {
         Map<String, INDArray> ph = Map.of(X, xt, LABEL, labels, TARGET, noise, WEIGHT, lossWeights);
-        OutAndGrad r = sd.calculateGradientsAndOutputs(ph, List.of(loss), weightNames);
-        return new LossAndGradients(r.getOutputs().get(loss).getDouble(0), r.getGradients());
+        LossAndGradients result;
+        if (!model.trainsDifferently()) {
+            OutAndGrad r = sd.calculateGradientsAndOutputs(ph, List.of(loss), weightNames);
+            result = new LossAndGradients(r.getOutputs().get(loss).getDouble(0), r.getGradients());
+        } else {
+            long rows = xt.size(0);
+            if (trainGraph == null || trainGraph.rows != rows) trainGraph = new TrainGraph(rows);
+            result = trainGraph.run(ph, layerSeed);
+        }
+        NativeMemory.collectIfDue();
+        return result;
+    }
+
+    /**
+     * The network built with {@link NetworkModel#defineForTraining} for a fixed batch size and the
+     * same loss. The weights live in the main graph (the optimizer updates those arrays); they are
+     * copied in before every step, a copy of the parameters that is small next to a forward and
+     * backward pass. Gradients come back under the same names.
+     */
+    private final class TrainGraph {
+        private final long rows;
+        private final SameDiff g;
+        private final String lossName;
+
+        TrainGraph(long rows) {
+            this.rows = rows;
+            g = SameDiff.create();
+            SDVariable x = g.placeHolder(X, type, batchShape(rows));
+            SDVariable label = g.placeHolder(LABEL, type, rows);
+            lossName = attachLoss(g, model.defineForTraining(g, x, label), rows);
+            checkSameWeights(g, null);
+        }
+
+        LossAndGradients run(Map<String, INDArray> ph, long layerSeed) {
+            refresh(g);
+            Nd4j.getRandom().setSeed(layerSeed);
+            OutAndGrad r = g.calculateGradientsAndOutputs(ph, List.of(lossName), weightNames);
+            return new LossAndGradients(r.getOutputs().get(lossName).getDouble(0), r.getGradients());
+        }
     }
 
     /** The network's noise prediction eps_hat [B, shape...] for inputs x at noise labels [B]. */
     public INDArray predictNoise(INDArray x, INDArray labels) {
-        return sd.output(Map.of(X, x.castTo(type), LABEL, labels.castTo(type)), output).get(output);
+        INDArray eps = sd.output(Map.of(X, x.castTo(type), LABEL, labels.castTo(type)), output).get(output);
+        NativeMemory.collectIfDue();
+        return eps;
     }
 
     /**
@@ -205,7 +293,9 @@ public final class ScoreNetwork {
                     + ", " + Arrays.toString(labels.shape()));
         }
         if (vjpGraph == null) vjpGraph = new VjpGraph(rows);
-        return vjpGraph.vjp(x, labels, v);
+        INDArray product = vjpGraph.vjp(x, labels, v);
+        NativeMemory.collectIfDue();
+        return product;
     }
 
     /**
@@ -226,20 +316,7 @@ public final class ScoreNetwork {
             SDVariable out = model.define(g, xv, label);
             String lossName = out.mul(v).sum().rename("vjp_loss").name();
             g.setLossVariables(lossName);
-            List<String> names = new ArrayList<>();
-            for (SDVariable var : g.variables()) {
-                if (var.getVariableType() == VariableType.VARIABLE && !var.name().equals(VJP_X)) names.add(var.name());
-            }
-            Collections.sort(names);
-            if (!names.equals(weightNames)) {
-                throw new IllegalStateException("the network defined different weights on a second build: " + names
-                        + " vs " + weightNames + " (weights must be created with fixed names)");
-            }
-            for (String n : names) {
-                if (!Arrays.equals(sd.getVariable(n).getArr().shape(), g.getVariable(n).getArr().shape())) {
-                    throw new IllegalStateException("weight '" + n + "' has a different shape on a second build");
-                }
-            }
+            checkSameWeights(g, VJP_X);
             // the array the graph reads (the holder's own), to overwrite in place
             input = g.getVariable(VJP_X).getArr();
         }
@@ -251,7 +328,7 @@ public final class ScoreNetwork {
                 input = g.getVariable(VJP_X).getArr();
             }
             input.assign(x.castTo(type).reshape(input.shape()));
-            for (String n : weightNames) g.getVariable(n).getArr().assign(sd.getVariable(n).getArr());
+            refresh(g);
             Map<String, INDArray> ph = Map.of(LABEL, labels.reshape(rows).castTo(type),
                     VJP_V, v.reshape(batchShape(rows)).castTo(type));
             INDArray grad = g.calculateGradients(ph, VJP_X).get(VJP_X);

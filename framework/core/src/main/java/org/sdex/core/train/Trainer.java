@@ -100,7 +100,8 @@ public final class Trainer {
         while (state.step() < settings.steps()) {
             int step = state.step() + 1;
             fillBatch(state.rng());
-            ScoreNetwork.LossAndGradients lg = net.lossAndGradients(xt, labels, noise, lossWeights);
+            // training-only random layers (dropout) are seeded by (seed, step): resumed runs repeat them
+            ScoreNetwork.LossAndGradients lg = net.lossAndGradients(xt, labels, noise, lossWeights, layerSeed(step));
             double norm = Adam.clipGlobalNorm(lg.gradients(), settings.gradClip());
             if (!Double.isFinite(lg.loss()) || !Double.isFinite(norm)) throw diverged(step, lg.loss(), norm, store);
             double lr = Adam.learningRate(settings.lr(), settings.warmup(), step);
@@ -112,6 +113,14 @@ public final class Trainer {
                 listener.onCheckpoint(step, store.write(net, state));
             }
         }
+    }
+
+    /** The seed of the random training layers at {@code step}: a mix of the training seed and the step. */
+    long layerSeed(int step) {
+        long z = settings.seed() * 0x9E3779B97F4A7C15L + step;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     private SdexException diverged(int step, double loss, double norm, CheckpointStore store) {

@@ -15,4 +15,20 @@ public non-sealed interface NetworkModel extends Model {
      * weights are created with {@code sd.var} and initialised from the context's seeded {@code Rng}.
      */
     SDVariable define(SameDiff sd, SDVariable x, SDVariable noiseLabel);
+
+    /**
+     * The network as trained, with its training-only layers (dropout): {@code x} has a fixed batch
+     * size. It must create the same weights, by name and shape, as {@link #define}; the kernel
+     * builds both graphs and keeps them in step. By default the same graph as {@link #define}.
+     * Random training layers draw from ND4J's global generator, which the kernel seeds before
+     * every step.
+     */
+    default SDVariable defineForTraining(SameDiff sd, SDVariable x, SDVariable noiseLabel) {
+        return define(sd, x, noiseLabel);
+    }
+
+    /** Whether {@link #defineForTraining} differs from {@link #define} (the kernel then builds a second graph). */
+    default boolean trainsDifferently() {
+        return false;
+    }
 }

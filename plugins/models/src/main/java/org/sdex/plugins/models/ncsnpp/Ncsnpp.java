@@ -31,8 +31,8 @@ import org.sdex.spi.random.Rng;
  * x to {@code 2x - 1}, as the reference does when {@code data.centered} is false.
  *
  * <p><b>Dropout.</b> {@link #define(SameDiff, SDVariable, SDVariable)} builds the eval graph, in which
- * dropout is the identity (the reference's {@code model.eval()}); training graphs with dropout come
- * from {@link #define(SameDiff, SDVariable, SDVariable, boolean)}.
+ * dropout is the identity (the reference's {@code model.eval()}); the kernel trains through
+ * {@link #defineForTraining}, the same network with dropout, whose batch size is fixed.
  *
  * <p><b>Weights.</b> Named by the reference's state-dict keys and shaped as there (see
  * {@link Layers}); the paper's CIFAR-10 configs have exactly the reference's parameter counts.
@@ -57,6 +57,17 @@ final class Ncsnpp implements NetworkModel {
     @Override
     public SDVariable define(SameDiff sd, SDVariable x, SDVariable noiseLabel) {
         return define(sd, x, noiseLabel, false);
+    }
+
+    /** The training graph: dropout on (x needs a fixed batch size). */
+    @Override
+    public SDVariable defineForTraining(SameDiff sd, SDVariable x, SDVariable noiseLabel) {
+        return define(sd, x, noiseLabel, true);
+    }
+
+    @Override
+    public boolean trainsDifferently() {
+        return cfg.dropout() > 0;
     }
 
     /**
