@@ -60,8 +60,9 @@ final class BenchCommand implements Command {
                 configs.add(config);
             }
             String python = in.option("python", Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3");
-            NetworkBenchmark bench = new NetworkBenchmark(registry, python, in.intOption("iters", 3, 1), line -> in.err.println(line));
-            return write(in, subject, bench.report(configs));
+            try (NetworkBenchmark bench = new NetworkBenchmark(registry, python, in.intOption("iters", 3, 1), line -> in.err.println(line))) {
+                return write(in, subject, bench.report(configs));
+            }
         }
         int n = in.intOption("n", 4000, 100);
         List<String> sdes = List.of(in.option("sde", "vp,subvp,ve").split(","));

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sdex.core.plugin.PluginLoader;
@@ -27,6 +28,11 @@ class TorchEquivalenceTest {
                 && new ProcessBuilder(PYTHON, "-c", "import torch").start().waitFor() == 0;
         Assumptions.assumeTrue(torch, "no python3 with torch at " + PYTHON + " (apt-get install python3-torch)");
         bench = new NetworkBenchmark(PluginLoader.load(List.of()), PYTHON, 1, line -> {});
+    }
+
+    @AfterAll
+    static void removeScratch() throws Exception {
+        if (bench != null) bench.close();
     }
 
     static NetworkBenchmark.Config small(String name, String resblock, int res, Object... extra) {
