@@ -27,7 +27,6 @@ import org.sdex.core.train.ScoreNetwork;
 import org.sdex.spi.Params;
 import org.sdex.spi.PluginKind;
 import org.sdex.spi.data.Dataset;
-import org.sdex.spi.data.PixelRange;
 import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.model.ModelPlugin;
 import org.sdex.spi.model.NetworkModel;
@@ -180,7 +179,7 @@ public final class NetworkBenchmark implements AutoCloseable {
         Map<String, Object> p = new LinkedHashMap<>(c.params());
         p.put("initScale", initScale);
         p.put("embeddingType", "positional");
-        Dataset images = new Images(c.shape());
+        Dataset images = new ShapeOnlyData(c.shape());
         NetworkModel model = (NetworkModel) mp.create(Params.of(mp, p), new ModelContext(sde, images, c.shape(), DataType.FLOAT, new Rng(1)));
         return new ScoreNetwork(model, c.shape(), DataType.FLOAT, true);
     }
@@ -266,12 +265,5 @@ public final class NetworkBenchmark implements AutoCloseable {
                     + (tail.contains("No module named 'torch'") ? " (pass --python with a python3 that has torch; Debian: python3-torch)" : ""));
         }
         return out;
-    }
-
-    /** Images of a shape, centred: all the network needs of a data set. */
-    private record Images(long[] shape) implements Dataset {
-        @Override public INDArray sample(int n, Rng rng) { throw new UnsupportedOperationException(); }
-
-        @Override public java.util.Optional<PixelRange> pixels() { return java.util.Optional.of(PixelRange.CENTERED); }
     }
 }

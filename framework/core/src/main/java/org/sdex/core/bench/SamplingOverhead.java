@@ -63,15 +63,6 @@ public final class SamplingOverhead {
         }
     }
 
-    /** Images of this shape stand in for a data set: the networks only need the shape and the pixel range. */
-    private record Shape(long[] shape) implements Dataset {
-        @Override public INDArray sample(int n, Rng rng) { throw new UnsupportedOperationException(); }
-
-        @Override public java.util.Optional<org.sdex.spi.data.PixelRange> pixels() {
-            return shape.length == 3 ? java.util.Optional.of(org.sdex.spi.data.PixelRange.CENTERED) : java.util.Optional.empty();
-        }
-    }
-
     /**
      * @param model {@code mlp} (3 x 256, 2-D points) or {@code ddpmpp} (a CPU-sized DDPM++ U-Net on
      *              1 x 28 x 28 images: nf 32, levels 1,2,2, one residual block per level, attention at 14)
@@ -80,7 +71,7 @@ public final class SamplingOverhead {
         SdePlugin sp = registry.plugin(PluginKind.SDE, "vp", SdePlugin.class);
         Sde sde = sp.create(Params.of(sp, Map.of()));
         boolean unet = model.equals("ddpmpp");
-        Dataset data = new Shape(unet ? new long[] {1, 28, 28} : new long[] {2});
+        Dataset data = new ShapeOnlyData(unet ? new long[] {1, 28, 28} : new long[] {2});
         ModelPlugin mp = registry.plugin(PluginKind.MODEL, model, ModelPlugin.class);
         Map<String, Object> params = unet
                 ? Map.of("nf", 32, "chMult", List.of(1, 2, 2), "numResBlocks", 1, "attnResolutions", List.of(14), "initScale", 1.0)

@@ -14,6 +14,11 @@ import org.sdex.spi.data.PixelRange;
 public final class ImageGrid {
     private ImageGrid() {}
 
+    /** {@link #write} with as many columns as rows (the last row may be short). */
+    public static void writeSquare(INDArray images, PixelRange range, Path file) {
+        write(images, (int) Math.ceil(Math.sqrt(images.size(0))), range, file);
+    }
+
     /**
      * @param columns images per row (the grid has ceil(N / columns) rows)
      * @param range   how the values map to pixels; values outside are clipped

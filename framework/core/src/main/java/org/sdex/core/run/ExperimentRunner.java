@@ -100,7 +100,7 @@ public final class ExperimentRunner {
             long shown = Math.min(samples.size(0), 100);
             INDArray first = shown == samples.size(0) ? samples
                     : samples.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, shown));
-            ImageGrid.write(first, (int) Math.ceil(Math.sqrt(shown)), data.pixels().get(), dir.resolve("samples.png"));
+            ImageGrid.writeSquare(first, data.pixels().get(), dir.resolve("samples.png"));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("n", s.n());

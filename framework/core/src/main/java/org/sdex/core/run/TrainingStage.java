@@ -138,7 +138,7 @@ final class TrainingStage {
                 .sample(data.shape(), net.dataType(), null).samples();
         Path file = dir.resolve(String.format("samples/step-%07d.png", step));
         if (data.pixels().isPresent() && x.rank() == 4) {
-            ImageGrid.write(x, (int) Math.ceil(Math.sqrt(s.sampleGrid())), data.pixels().get(), file);
+            ImageGrid.writeSquare(x, data.pixels().get(), file);
         } else if (x.length() / x.size(0) == 2) {
             Plots.scatter(x, plan.name() + " at step " + step, file);
         } else {

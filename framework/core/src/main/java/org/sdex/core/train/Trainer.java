@@ -29,6 +29,8 @@ import org.sdex.spi.sde.Sde;
 public final class Trainer {
     /** Stream of the training generator, forked from the training seed (weights use the seed itself). */
     static final long TRAIN_STREAM = 0x747261696EL;
+    /** Stream of the seeds of random training layers (dropout masks), forked again by step. */
+    static final long LAYER_STREAM = 0x6C61796572L;
 
     private final ScoreNetwork net;
     private final Sde sde;
@@ -115,12 +117,9 @@ public final class Trainer {
         }
     }
 
-    /** The seed of the random training layers at {@code step}: a mix of the training seed and the step. */
+    /** The seed of the random training layers at {@code step}: a stream of the training seed, forked by step. */
     long layerSeed(int step) {
-        long z = settings.seed() * 0x9E3779B97F4A7C15L + step;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return new Rng(settings.seed()).fork(LAYER_STREAM).fork(step).nextLong();
     }
 
     private SdexException diverged(int step, double loss, double norm, CheckpointStore store) {
