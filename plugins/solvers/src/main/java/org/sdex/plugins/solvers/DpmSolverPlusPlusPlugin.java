@@ -8,24 +8,25 @@ import org.sdex.spi.sampling.SolverContext;
 import org.sdex.spi.sampling.SolverPlugin;
 import org.sdex.spi.sde.Sde;
 
-/** {@code dpm_solver_pp}: DPM-Solver++(2M), multistep data-prediction solver of the probability-flow ODE (Lu et al. 2022, arXiv 2211.01095, Alg. 2). */
+/** {@code dpm_solver_pp}: DPM-Solver++ multistep (3M by default, 2M with order 2), data-prediction solver of the probability-flow ODE (Lu et al. 2022, arXiv 2211.01095). */
 public final class DpmSolverPlusPlusPlugin implements SolverPlugin {
     static final String NAME = "dpm_solver_pp";
+    static final int ORDER = 3;
 
     @Override public String name() { return NAME; }
 
     @Override
     public String description() {
-        return "DPM-Solver++(2M): multistep ODE solver in data prediction, one score evaluation per step (Lu et al. 2022)";
+        return "DPM-Solver++(3M or 2M): multistep ODE solver in data prediction, one score evaluation per step (Lu et al. 2022)";
     }
 
     @Override
     public List<Param> parameters() {
         return List.of(
-                Param.integer("order", 2, "1 (first order, the same as DDIM) or 2 (the 2M multistep method)").min(1).max(2),
-                Param.choice("skipType", "logSNR", "time grid: uniform in half-log-SNR, in t, or in sqrt(t)",
-                        "time_uniform", "logSNR", "time_quadratic"),
-                Param.bool("lowerOrderFinal", true, "take the last step at first order when there are fewer than 15 steps"));
+                Param.integer("order", ORDER, "1 (DDIM), 2 (2M) or 3 (3M, the authors' choice for unguided sampling)").min(1).max(3),
+                Param.choice("skipType", "auto", "time grid: uniform in half-log-SNR, in t, or in sqrt(t); auto: logSNR on VE, time_quadratic on VP and sub-VP",
+                        "auto", "time_uniform", "logSNR", "time_quadratic"),
+                Param.bool("lowerOrderFinal", true, "lower the order of the last steps when there are fewer than 15 steps"));
     }
 
     /** One per step; with denoising the last step is the evaluation of D(x, eps) (see {@link TimeGrid}). */

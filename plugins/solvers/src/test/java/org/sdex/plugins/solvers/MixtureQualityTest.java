@@ -52,12 +52,12 @@ import org.sdex.testing.SampleStats;
  * <p>What was measured while writing this test, and what it means for the assertions: 1000-step
  * Euler-Maruyama is within 2 floors on every statistic. The fast solvers at their budgets (DPM-Solver++
  * 20 steps, EDM 35 evaluations, DDIM 50 steps) are within the floor in sliced Wasserstein, but on the
- * 18 statistics their discretisation error is visible at this sample size: DPM-Solver++ at 20 steps makes
- * the two wider components about 11% too wide in x (6 floors beyond its converged result on vp), and the
- * worst statistic is 4-9 floors off for the deterministic solvers and up to 12 for EDM with churn. This
- * is discretisation error, not a defect: the probability-flow ODE solved to convergence from the same
- * prior points lands within the floor, the error shrinks with the steps at the solvers' order
- * ({@link ProbabilityFlowOrderTest}), and DPM-Solver++ is within 3.5 floors at 40 steps. So each
+ * 18 statistics their discretisation error is visible at this sample size: 1.6-3.6 floors beyond the
+ * converged result for DPM-Solver++(3M) at 20 steps (it was 6-10 for 2M on the logSNR grid, the wider
+ * components about 11% too wide), up to 6.7 for DDIM at 50 steps and 12 for EDM with churn. This is
+ * discretisation error, not a defect: the probability-flow ODE solved to convergence from the same
+ * prior points lands within the floor, and the error shrinks with the steps at the solvers' order
+ * ({@link ProbabilityFlowOrderTest}). So each
  * deterministic solver is checked in two parts: the converged ODE solution (DPM-Solver++ at 200 steps,
  * whose own discretisation error is about 0.1 floor) must be within {@link #MARGIN} floors, and the
  * difference between the solver at its budget and that solution on each statistic (the discretisation
@@ -73,7 +73,11 @@ class MixtureQualityTest {
     /** Discretisation error allowed at the fast budgets, in floors (measured at most 6.7, DDIM at 50 steps on ve). */
     static final double DISCRETISATION_ALLOWANCE = 10.0;
     static final double COMPARISON_SDS = 3.0;
-    /** DPM-Solver++ steps taken as the exact ODE solution (its error at 20 steps is 6 floors; at 200 about 0.1). */
+    /** Independent runs per sampler in the comparison with Euler-Maruyama. */
+    static final int SEEDS = 6;
+    /** Mean RMS error on the 18 statistics allowed to DPM-Solver++ at 20 steps, in floors (measured 1.05-1.71). */
+    static final double DPM_RMS_LIMIT = 2.0;
+    /** DPM-Solver++ steps taken as the exact ODE solution (its error at 20 steps is 1.6-3.6 floors; at 200 about 0.1). */
     static final int CONVERGED_STEPS = 200;
 
     static final Dataset DATA = gmm();
@@ -132,27 +136,44 @@ class MixtureQualityTest {
     }
 
     /**
-     * DPM-Solver++ at 20 steps against 1000-step Euler-Maruyama on vp: both within the floor in sliced
-     * Wasserstein, DPM-Solver++ at least as close (up to the comparison's noise), Euler-Maruyama also
-     * within the floor on the 18 statistics. DPM-Solver++ is not as close on the 18 statistics at this
-     * sample size (printed; see the class comment); its discretisation error there is bounded in
-     * {@link #deterministicSolversAtTheirBudget}.
+     * DPM-Solver++ with its defaults (3M, {@code auto} grid) at 20 steps against 1000-step Euler-Maruyama,
+     * on every SDE, over {@link #SEEDS} independent runs of each: a single run's distance is dominated by
+     * sampling noise (its standard deviation is a third of its mean), so the means are compared. The mean
+     * sliced Wasserstein distance of DPM-Solver++ must be at most Euler-Maruyama's plus
+     * {@link #COMPARISON_SDS} standard deviations of the difference of the two means, and its mean RMS
+     * error on the 18 statistics at most {@link #DPM_RMS_LIMIT} floors (Euler-Maruyama's is 1, an exact
+     * sample's). Measured with 12 seeds while choosing the defaults: mean distance 0.0379 / 0.0362 /
+     * 0.0467 against Euler-Maruyama's 0.0432 / 0.0440 / 0.0449 (subvp / vp / ve; exact samples 0.0462),
+     * RMS 1.64 / 1.05 / 1.71 floors against 0.99 / 0.97 / 1.05; 2M on its former logSNR grid: distance
+     * 0.0683 on subvp, RMS 5.35 / 2.52 / 2.13, which is why 3M and the quadratic grid on VP-type SDEs are
+     * the defaults.
      */
-    @Test
-    void dpmSolverPpWith20StepsIsAsCloseAsEulerMaruyamaWith1000() {
-        Measured dpm = run("dpm_solver_pp", Map.of(), "vp", 20);
-        Measured em = measure(eulerMaruyama(Fixtures.sde("vp"), 1000, 1));
-        System.out.printf("vp: dpm_solver_pp 20: %s%nvp: euler_maruyama 1000: %s%n", dpm, em);
-        assertThat(em.worst()).as("euler_maruyama: %s", em).isLessThanOrEqualTo(MARGIN);
-        assertThat(em.distance()).as("euler_maruyama: %s", em).isLessThanOrEqualTo(swLimit());
-        assertThat(dpm.distance()).as("dpm_solver_pp: %s", dpm).isLessThanOrEqualTo(swLimit());
-        assertThat(dpm.distance()).as("sliced Wasserstein, dpm_solver_pp 20 vs euler_maruyama 1000")
-                .isLessThanOrEqualTo(em.distance() + COMPARISON_SDS * swDifferenceSd);
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"vp", "subvp", "ve"})
+    void dpmSolverPpWith20StepsIsAsCloseAsEulerMaruyamaWith1000(String sdeName) {
+        Sde sde = Fixtures.sde(sdeName);
+        double emDistance = 0, dpmDistance = 0, emRms = 0, dpmRms = 0;
+        for (int k = 0; k < SEEDS; k++) {
+            Measured em = measure(eulerMaruyama(sde, 1000, 100 + k));
+            Rng rng = Rng.rows(200 + k, 0, SAMPLES);
+            INDArray xT = sde.priorSample(rng, DataType.DOUBLE, SAMPLES, 2);
+            Measured dpm = measure(Fixtures.run("dpm_solver_pp", Map.of(), sde, exactScore(sde), 20, EPS, true, xT, rng));
+            emDistance += em.distance() / SEEDS;
+            dpmDistance += dpm.distance() / SEEDS;
+            emRms += em.rms() / SEEDS;
+            dpmRms += dpm.rms() / SEEDS;
+        }
+        System.out.printf("%s over %d seeds: dpm_solver_pp 20: sliced Wasserstein %.4f, RMS %.2f floors;"
+                + " euler_maruyama 1000: %.4f, RMS %.2f floors%n", sdeName, SEEDS, dpmDistance, dpmRms, emDistance, emRms);
+        assertThat(emRms).as("euler_maruyama RMS error in floors").isLessThanOrEqualTo(1.5);
+        assertThat(dpmDistance).as("mean sliced Wasserstein, dpm_solver_pp 20 vs euler_maruyama 1000")
+                .isLessThanOrEqualTo(emDistance + COMPARISON_SDS * swDifferenceSd / Math.sqrt(SEEDS));
+        assertThat(dpmRms).as("dpm_solver_pp mean RMS error in floors").isLessThanOrEqualTo(DPM_RMS_LIMIT);
     }
 
     /** The probability-flow ODE solved to convergence from the prior points of {@link #solve}: the mixture. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"vp", "ve"})
+    @ValueSource(strings = {"vp", "subvp", "ve"})
     void theConvergedOdeSolutionIsWithinTheFloor(String sdeName) {
         Measured m = converged(sdeName);
         System.out.printf("converged ODE (dpm_solver_pp %d) on %s: %s%n", CONVERGED_STEPS, sdeName, m);
@@ -162,7 +183,7 @@ class MixtureQualityTest {
 
     static Stream<Arguments> budgets() {
         Stream.Builder<Arguments> b = Stream.builder();
-        for (String sde : new String[] {"vp", "ve"}) {
+        for (String sde : new String[] {"vp", "subvp", "ve"}) {
             b.add(Arguments.of("dpm_solver_pp", 20, sde));
             b.add(Arguments.of("edm_heun", 18, sde)); // 35 evaluations
             b.add(Arguments.of("ddim", 50, sde));
@@ -267,6 +288,14 @@ class MixtureQualityTest {
 
     /** A sample's 18 statistics and its sliced Wasserstein distance to the reference sample. */
     record Measured(double[] stats, double distance) {
+        /** The root mean square error of the 18 statistics, in floors (about 1 for an exact sample). */
+        double rms() {
+            double[] truth = truth();
+            double r = 0;
+            for (int j = 0; j < 18; j++) r += Math.pow((stats[j] - truth[j]) / floor[j], 2) / 18;
+            return Math.sqrt(r);
+        }
+
         /** The largest error of the 18 statistics, in floors. */
         double worst() {
             double[] truth = truth();
@@ -279,14 +308,9 @@ class MixtureQualityTest {
         public String toString() {
             double[] truth = truth();
             StringBuilder errors = new StringBuilder();
-            double rms = 0;
-            for (int j = 0; j < 18; j++) {
-                double e = (stats[j] - truth[j]) / floor[j];
-                rms += e * e / 18;
-                errors.append(String.format(" %.1f", e));
-            }
+            for (int j = 0; j < 18; j++) errors.append(String.format(" %.1f", (stats[j] - truth[j]) / floor[j]));
             return String.format("sliced Wasserstein %.4f, worst statistic %.2f floors, RMS %.2f floors, errors in floors [%s ]",
-                    distance, worst(), Math.sqrt(rms), errors);
+                    distance, worst(), rms(), errors);
         }
     }
 

@@ -38,6 +38,7 @@ class SolverContractTest {
                 Arguments.of("dpm_solver_pp", Map.of()),
                 Arguments.of("dpm_solver_pp", Map.of("order", 1, "skipType", "time_quadratic", "lowerOrderFinal", false)),
                 Arguments.of("dpm_solver_pp", Map.of("skipType", "time_uniform")),
+                Arguments.of("dpm_solver_pp", Map.of("order", 2, "skipType", "logSNR")),
                 Arguments.of("edm_heun", Map.of()),
                 Arguments.of("edm_heun", Map.of("sChurn", 40.0, "sTmin", 0.05, "sTmax", 50.0, "sNoise", 1.007)),
                 Arguments.of("ddim", Map.of()),
@@ -69,7 +70,7 @@ class SolverContractTest {
     @Test
     void outOfRangeParametersAreRejected() {
         List<Object[]> bad = List.of(
-                new Object[] {"dpm_solver_pp", "order", 3}, new Object[] {"dpm_solver_pp", "order", 0},
+                new Object[] {"dpm_solver_pp", "order", 4}, new Object[] {"dpm_solver_pp", "order", 0},
                 new Object[] {"dpm_solver_pp", "skipType", "karras"}, new Object[] {"ddim", "eta", -0.1},
                 new Object[] {"ddim", "eta", 1.5}, new Object[] {"edm_heun", "rho", 0.0},
                 new Object[] {"edm_heun", "sChurn", -1.0}, new Object[] {"edm_heun", "sNoise", 0.0});
