@@ -3,9 +3,11 @@ package org.sdex.core.train;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -14,6 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sdex.core.memory.NativeMemory;
+import org.sdex.core.memory.PassMemory;
 import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.NetworkModel;
 import org.sdex.spi.sde.Sde;
@@ -52,6 +55,8 @@ public final class ScoreNetwork {
     private TrainGraph trainGraph;
     /** The input-VJP graph, built on the first {@code vjp} call; guarded by {@code this}. */
     private VjpGraph vjpGraph;
+    /** The arrays of all passes of all graphs, reused from pass to pass; results are copied out first. */
+    private final PassMemory memory = new PassMemory();
 
     /**
      * @param reduceMean average the squared error over data dimensions (else half the sum, as the
@@ -122,6 +127,31 @@ public final class ScoreNetwork {
     /** Copies the live weights into a second graph's own arrays (SameDiff keeps a copy of what setArray gets). */
     private void refresh(SameDiff g) {
         for (String n : weightNames) g.getVariable(n).getArr().assign(sd.getVariable(n).getArr());
+    }
+
+    /** The arrays reused between passes (for tests). */
+    PassMemory passMemory() { return memory; }
+
+    /** Row 0 of a batch, as a batch of one (for recording a pass's plan cheaply, see {@link PassMemory#knows}). */
+    private static INDArray firstRow(INDArray a) {
+        long[] shape = a.shape().clone();
+        shape[0] = 1;
+        return a.reshape(a.size(0), -1).getRow(0).dup().reshape(shape);
+    }
+
+    /** What a gradient pass of {@code g} returns: the loss and the weights' gradients. */
+    private Set<String> resultsOfGradientPass(SameDiff g, String lossName) {
+        Set<String> keep = new HashSet<>();
+        keep.add(lossName);
+        for (String w : weightNames) keep.add(g.getVariable(w).getGradient().name());
+        return keep;
+    }
+
+    /** Copies of a pass's arrays, in the same iteration order. */
+    private static Map<String, INDArray> copied(Map<String, INDArray> arrays) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        arrays.forEach((k, v) -> out.put(k, v.dup()));
+        return out;
     }
 
     /** [b, exampleShape...]. */
@@ -201,8 +231,13 @@ public final class ScoreNetwork {
         Map<String, INDArray> ph = Map.of(X, xt, LABEL, labels, TARGET, noise, WEIGHT, lossWeights);
         LossAndGradients result;
         if (!model.trainsDifferently()) {
+            if (!memory.knows("train") && xt.size(0) > 1) {
+                lossAndGradients(firstRow(xt), firstRow(labels), firstRow(noise), firstRow(lossWeights), layerSeed);
+            }
+            memory.beginPass(sd, "train", true, () -> resultsOfGradientPass(sd, loss));
             OutAndGrad r = sd.calculateGradientsAndOutputs(ph, List.of(loss), weightNames);
-            result = new LossAndGradients(r.getOutputs().get(loss).getDouble(0), r.getGradients());
+            result = new LossAndGradients(r.getOutputs().get(loss).getDouble(0), copied(r.getGradients()));
+            memory.recycle();
         } else {
             long rows = xt.size(0);
             if (trainGraph == null || trainGraph.rows != rows) trainGraph = new TrainGraph(rows);
@@ -235,14 +270,23 @@ public final class ScoreNetwork {
         LossAndGradients run(Map<String, INDArray> ph, long layerSeed) {
             refresh(g);
             Nd4j.getRandom().setSeed(layerSeed);
+            memory.beginPass(g, "train-dropout", true, () -> resultsOfGradientPass(g, lossName));
             OutAndGrad r = g.calculateGradientsAndOutputs(ph, List.of(lossName), weightNames);
-            return new LossAndGradients(r.getOutputs().get(lossName).getDouble(0), r.getGradients());
+            LossAndGradients result = new LossAndGradients(r.getOutputs().get(lossName).getDouble(0), copied(r.getGradients()));
+            memory.recycle();
+            return result;
         }
     }
 
     /** The network's noise prediction eps_hat [B, shape...] for inputs x at noise labels [B]. */
     public INDArray predictNoise(INDArray x, INDArray labels) {
-        INDArray eps = sd.output(Map.of(X, x.castTo(type), LABEL, labels.castTo(type)), output).get(output);
+        INDArray eps;
+        synchronized (this) {
+            if (!memory.knows("forward") && x.size(0) > 1) predictNoise(firstRow(x), firstRow(labels));
+            memory.beginPass(sd, "forward", false, () -> Set.of(output));
+            eps = sd.output(Map.of(X, x.castTo(type), LABEL, labels.castTo(type)), output).get(output).dup();
+            memory.recycle();
+        }
         NativeMemory.collectIfDue();
         return eps;
     }
@@ -293,6 +337,7 @@ public final class ScoreNetwork {
                     + ", " + Arrays.toString(labels.shape()));
         }
         if (vjpGraph == null) vjpGraph = new VjpGraph(rows);
+        if (!memory.knows("vjp") && rows > 1) vjpGraph.vjp(firstRow(x), firstRow(labels), firstRow(v));
         INDArray product = vjpGraph.vjp(x, labels, v);
         NativeMemory.collectIfDue();
         return product;
@@ -331,9 +376,12 @@ public final class ScoreNetwork {
             refresh(g);
             Map<String, INDArray> ph = Map.of(LABEL, labels.reshape(rows).castTo(type),
                     VJP_V, v.reshape(batchShape(rows)).castTo(type));
+            memory.beginPass(g, "vjp", true, () -> Set.of(g.getVariable(VJP_X).getGradient().name()));
             INDArray grad = g.calculateGradients(ph, VJP_X).get(VJP_X);
-            // a copy: never hand out an array SameDiff might reuse on the next call
-            return grad.reshape(x.shape()).dup();
+            // a copy: the pass's arrays are handed out again on the next pass
+            INDArray product = grad.reshape(x.shape()).dup();
+            memory.recycle();
+            return product;
         }
     }
 }

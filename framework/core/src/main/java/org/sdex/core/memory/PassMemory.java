@@ -1,0 +1,297 @@
+package org.sdex.core.memory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The arrays of SameDiff passes: reused from one pass to the next, and within a pass as soon as
+ * their last reader has run.
+ *
+ * <p>Why: in 1.0.0-M2.1 a gradient pass runs with SameDiff's own array release switched off
+ * ({@code calculateGradients} sets {@code enableCache(false)} on the gradient function), and in
+ * forward passes it releases most arrays only at the end; measured on the CPU-sized U-Net at batch 32,
+ * a training step allocated 2,623 arrays (1.65 GB) and a forward pass 844 (600 MB), all fresh,
+ * each page faulted in and left to the garbage collector. This manager, shared by the sessions of
+ * one network:
+ * <ol>
+ *   <li>hands out arrays of the same type and shape from a pool, so a warm pass allocates nothing;</li>
+ *   <li>learns each kind of pass from one recorded run (the ops in execution order, what each reads
+ *       and writes, and which outputs are views or pass-throughs of its inputs), and in later runs
+ *       returns an array to the pool right after the last op that reads it (a view keeps its source
+ *       alive as long as itself). A run is checked op by op against the recorded order; from the
+ *       first difference on, that run releases nothing more and the kind is recorded again;</li>
+ *   <li>{@link #recycle()}: when the pass is over and its results have been copied out, everything
+ *       it allocated goes back to the pool.</li>
+ * </ol>
+ * Arrays in the pool are not cleared (ops write their whole output; equality with fresh passes is
+ * tested). SameDiff's own {@code release} calls are ignored: its late releases could return an array
+ * this manager has already handed to another op. Not thread-safe: the owner serialises passes.
+ */
+public final class PassMemory extends AbstractMemoryMgr {
+    /** Free arrays no pass has used for this many passes are closed (another batch size, or a surplus once the plan releases early). */
+    static final int FORGET_AFTER = 3;
+
+    /** Free arrays by data type and shape. */
+    private final Map<Key, ArrayDeque<INDArray>> free = new HashMap<>();
+    /** Arrays handed out and not yet returned. */
+    private final Set<INDArray> inUse = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The pass in which each array was last handed out. */
+    private final Map<INDArray, Long> lastUse = new IdentityHashMap<>();
+    /** What is known of each kind of pass, by the name its owner gives it. */
+    private final Map<String, Plan> plans = new HashMap<>();
+    private final Listener listener = new Listener();
+    private Plan current;
+    private long pass;
+    private long allocated;
+    private long reused;
+    private long released;
+
+    private record Key(DataType type, List<Long> shape) {
+        static Key of(DataType type, long[] shape) {
+            List<Long> s = new ArrayList<>(shape.length);
+            for (long v : shape) s.add(v);
+            return new Key(type, List.copyOf(s));
+        }
+    }
+
+    @Override
+    public INDArray allocate(boolean detached, DataType dataType, long... shape) {
+        ArrayDeque<INDArray> q = free.get(Key.of(dataType, shape));
+        INDArray a = q == null ? null : q.pollLast(); // last in, first out: warm memory, and the rest goes idle
+        if (a == null) {
+            a = Nd4j.createUninitialized(dataType, shape);
+            allocated++;
+        } else {
+            reused++;
+        }
+        inUse.add(a);
+        lastUse.put(a, pass);
+        return a;
+    }
+
+    @Override
+    public INDArray allocate(boolean detached, LongShapeDescriptor descriptor) {
+        return allocate(detached, descriptor.dataType(), descriptor.getShape());
+    }
+
+    /** Ignored (see the class comment): arrays are returned by the learned plan and by {@link #recycle()}. */
+    @Override
+    public void release(INDArray array) {}
+
+    /**
+     * A pass of the given kind starts on {@code g} (through its gradient function if {@code gradient});
+     * {@code keep} names the variables it returns, which are never released before the pass ends
+     * (asked for when the plan is made, after the first armed run, when gradient variables exist).
+     * Installs this manager and its listener on the session that will run the pass.
+     */
+    public void beginPass(SameDiff g, String kind, boolean gradient, Supplier<Set<String>> keep) {
+        // SameDiff would make the gradient function and this thread's session on the first pass (with
+        // its own memory manager); make them now, so that the first pass is already recorded here
+        if (gradient && g.getFunction("grad") == null) g.createGradFunction();
+        SameDiff runs = gradient ? g.getFunction("grad") : g;
+        runs.getSessions().computeIfAbsent(Thread.currentThread().getId(), id -> new InferenceSession(runs));
+        installOn(g);
+        if (g.getListeners() == null || !g.getListeners().contains(listener)) g.addListeners(listener);
+        current = plans.computeIfAbsent(kind, k -> new Plan(keep));
+        current.start(true);
+    }
+
+    /**
+     * Whether passes of this kind already release arrays early. The plan does not depend on the batch
+     * size, so an owner can record it on a one-row pass first and spare the full batch's recording
+     * (which holds all of its arrays to the end).
+     */
+    public boolean knows(String kind) {
+        Plan p = plans.get(kind);
+        return p != null && !p.recording;
+    }
+
+    /**
+     * The pass is over and its results are copied: every array it allocated is free again. Free
+     * arrays unused for {@value #FORGET_AFTER} passes are closed (their memory returned now): the
+     * surplus once a plan releases arrays early, and the arrays of a batch size no longer in use.
+     */
+    public void recycle() {
+        if (current != null) current.finish();
+        current = null;
+        for (INDArray a : inUse) put(a);
+        inUse.clear();
+        pass++;
+        for (ArrayDeque<INDArray> q : free.values()) {
+            q.removeIf(a -> {
+                if (pass - lastUse.getOrDefault(a, pass) <= FORGET_AFTER) return false;
+                lastUse.remove(a);
+                if (a.closeable()) a.close();
+                return true;
+            });
+        }
+        free.values().removeIf(ArrayDeque::isEmpty);
+    }
+
+    private void put(INDArray a) {
+        lastUse.putIfAbsent(a, pass);
+        free.computeIfAbsent(Key.of(a.dataType(), a.shape()), k -> new ArrayDeque<>()).add(a);
+    }
+
+    /** Installs this manager on every session {@code g} and its gradient function have. */
+    private void installOn(SameDiff g) {
+        for (SameDiff s : new SameDiff[] {g, g.getFunction("grad")}) {
+            if (s == null) continue;
+            for (InferenceSession session : s.getSessions().values()) {
+                if (session.getMmgr() != this) session.setMmgr(this);
+            }
+        }
+    }
+
+    /**
+     * Arrays created, arrays handed out again, and arrays returned early by a plan, since
+     * construction (for tests and benchmarks).
+     */
+    public long[] counts() { return new long[] {allocated, reused, released}; }
+
+    @Override
+    public void close() {
+        free.clear();
+        inUse.clear();
+        lastUse.clear();
+    }
+
+    @Override
+    public String toString() { return "PassMemory" + Arrays.toString(counts()); }
+
+    /** Sees every op of the passes (SameDiff copies a graph's listeners to its gradient function). */
+    private final class Listener extends BaseListener {
+        @Override public boolean isActive(Operation operation) { return true; }
+
+        @Override
+        public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext, INDArray[] outputs) {
+            if (current != null) current.afterOp(op, outputs);
+        }
+    }
+
+    /** One kind of pass: recorded once, then used to return arrays after their last reader. */
+    private final class Plan {
+        private final Supplier<Set<String>> keep;
+        /** The recorded ops, in execution order, with their inputs and outputs. */
+        private final List<String> order = new ArrayList<>();
+        private final List<List<String>> inputs = new ArrayList<>();
+        private final List<List<String>> outputs = new ArrayList<>();
+        /** Outputs (by name) that were not fresh arrays of this manager: views or pass-throughs. */
+        private final Set<String> aliases = new java.util.HashSet<>();
+        /** After op i, the variables (by name) whose arrays go back to the pool. */
+        private List<List<String>> releaseAfter;
+        /** The array of each variable in the running pass, and the variable each array last held. */
+        private final Map<String, INDArray> arrays = new HashMap<>();
+        private final Map<INDArray, String> holder = new IdentityHashMap<>();
+        private boolean recording = true;
+        private boolean onTrack;
+        private int cursor;
+
+        private boolean armed;
+
+        Plan(Supplier<Set<String>> keep) { this.keep = keep; }
+
+        void start(boolean armed) {
+            this.armed = armed;
+            arrays.clear();
+            holder.clear();
+            cursor = 0;
+            onTrack = armed && !recording;
+            if (recording) {
+                order.clear();
+                inputs.clear();
+                outputs.clear();
+                aliases.clear();
+            }
+        }
+
+        void afterOp(SameDiffOp op, INDArray[] outs) {
+            if (!armed) return;
+            List<String> in = op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
+            List<String> out = op.getOutputsOfOp() == null ? List.of() : op.getOutputsOfOp();
+            if (recording) {
+                order.add(op.getName());
+                inputs.add(List.copyOf(in));
+                outputs.add(List.copyOf(out));
+                for (int j = 0; j < out.size() && j < outs.length; j++) {
+                    INDArray a = outs[j];
+                    if (a == null || !inUse.contains(a) || holder.containsKey(a)) aliases.add(out.get(j));
+                }
+            }
+            for (int j = 0; j < out.size() && j < outs.length; j++) {
+                if (outs[j] == null) continue;
+                arrays.put(out.get(j), outs[j]);
+                holder.put(outs[j], out.get(j));
+            }
+            if (!onTrack) return;
+            if (cursor >= order.size() || !order.get(cursor).equals(op.getName())) {
+                onTrack = false;   // another order than recorded: release nothing more, record again
+                recording = true;
+                return;
+            }
+            for (String name : releaseAfter.get(cursor)) {
+                INDArray a = arrays.get(name);
+                if (a != null && name.equals(holder.get(a)) && inUse.remove(a)) {
+                    put(a);
+                    released++;
+                }
+            }
+            cursor++;
+        }
+
+        void finish() {
+            if (armed && recording && !order.isEmpty()) analyse();
+        }
+
+        /**
+         * Last reader of each variable; a variable whose array is an alias (view or pass-through)
+         * of its op's inputs extends their lives to its own, so walk the ops backwards.
+         */
+        private void analyse() {
+            int n = order.size();
+            Map<String, Integer> last = new HashMap<>();
+            for (int i = 0; i < n; i++) for (String v : inputs.get(i)) last.put(v, i);
+            for (String v : keep.get()) last.put(v, Integer.MAX_VALUE);
+            for (int i = n - 1; i >= 0; i--) {
+                for (String o : outputs.get(i)) {
+                    if (!aliases.contains(o)) continue;
+                    int life = last.getOrDefault(o, -1);
+                    for (String v : inputs.get(i)) last.merge(v, life, Math::max);
+                }
+            }
+            Set<String> produced = new java.util.HashSet<>();
+            for (List<String> o : outputs) produced.addAll(o);
+            releaseAfter = new ArrayList<>();
+            for (int i = 0; i < n; i++) releaseAfter.add(new ArrayList<>());
+            for (Map.Entry<String, Integer> e : last.entrySet()) {
+                int i = e.getValue();
+                // only arrays this pass's ops made themselves, read for the last time by op i
+                if (i >= 0 && i < n && produced.contains(e.getKey()) && !aliases.contains(e.getKey())) {
+                    releaseAfter.get(i).add(e.getKey());
+                }
+            }
+            recording = false;
+        }
+    }
+}
