@@ -35,6 +35,8 @@ final class BenchCommand implements Command {
                 .addOption(Option.builder().longOpt("quick").desc("one grid size per sampler").build())
                 .addOption(Option.builder().longOpt("model").hasArg().argName("NAME").desc("overhead: mlp (default) or ddpmpp").build())
                 .addOption(Option.builder().longOpt("config").hasArg().argName("NAMES").desc("network: cpu, cifar or both (default cpu,cifar)").build())
+                .addOption(Option.builder().longOpt("sampling-steps").hasArg().argName("N")
+                        .desc("network: Euler-Maruyama steps of the end-to-end sampling run on the cpu config (default 1000; 0: none)").build())
                 .addOption(Option.builder().longOpt("iters").hasArg().argName("N").desc("network: timed runs per measurement (default 3)").build())
                 .addOption(Option.builder().longOpt("python").hasArg().argName("EXE").desc("network: a python3 with torch (default /usr/bin/python3)").build()));
     }
@@ -60,7 +62,8 @@ final class BenchCommand implements Command {
                 configs.add(config);
             }
             String python = in.option("python", Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3");
-            try (NetworkBenchmark bench = new NetworkBenchmark(registry, python, in.intOption("iters", 3, 1), line -> in.err.println(line))) {
+            try (NetworkBenchmark bench = new NetworkBenchmark(registry, python, in.intOption("iters", 3, 1),
+                    in.intOption("sampling-steps", 1000, 0), line -> in.err.println(line))) {
                 return write(in, subject, bench.report(configs));
             }
         }

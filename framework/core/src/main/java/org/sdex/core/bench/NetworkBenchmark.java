@@ -18,8 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sdex.core.config.SampleSettings;
 import org.sdex.core.error.SdexException;
 import org.sdex.core.plugin.PluginRegistry;
+import org.sdex.core.plugin.Resolved;
+import org.sdex.core.sample.Sampler;
+import org.sdex.core.sample.SamplingMethod;
 import org.sdex.core.run.Npy;
 import org.sdex.core.memory.ResidentMemory;
 import org.sdex.core.train.Adam;
@@ -31,6 +35,8 @@ import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.model.ModelPlugin;
 import org.sdex.spi.model.NetworkModel;
 import org.sdex.spi.random.Rng;
+import org.sdex.spi.sampling.CorrectorPlugin;
+import org.sdex.spi.sampling.PredictorPlugin;
 import org.sdex.spi.sde.Sde;
 import org.sdex.spi.sde.SdePlugin;
 
@@ -70,15 +76,28 @@ public final class NetworkBenchmark implements AutoCloseable {
             "cifar", new Config("cifar", Map.of("nf", 128, "chMult", List.of(1, 2, 2, 2), "numResBlocks", 4, "attnResolutions", List.of(16),
                     "dropout", 0.1, "resampWithConv", true, "skipRescale", true, "resblockType", "biggan"), new long[] {3, 32, 32}, 8));
 
+    /** Rows of the end-to-end sampling run; it runs on the configs named in {@link #SAMPLED}. */
+    static final int SAMPLING_BATCH = 8;
+    /** CIFAR's 1,000 forward passes at batch 8 would take about 45 minutes per side on 2 cores. */
+    static final java.util.Set<String> SAMPLED = java.util.Set.of("cpu");
+
     private final PluginRegistry registry;
     private final String python;
     private final int iterations;
+    private final int samplingSteps;
     private final Consumer<String> progress;
 
+    /** Without the end-to-end sampling run. */
     public NetworkBenchmark(PluginRegistry registry, String python, int iterations, Consumer<String> progress) {
+        this(registry, python, iterations, 0, progress);
+    }
+
+    /** @param samplingSteps Euler-Maruyama steps of the end-to-end sampling run (0: none) */
+    public NetworkBenchmark(PluginRegistry registry, String python, int iterations, int samplingSteps, Consumer<String> progress) {
         this.registry = registry;
         this.python = python;
         this.iterations = iterations;
+        this.samplingSteps = samplingSteps;
         this.progress = progress;
     }
 
@@ -162,8 +181,17 @@ public final class NetworkBenchmark implements AutoCloseable {
             row(md, label, params, same, "forward", mine.forward(), theirs.forward());
             row(md, "", "", "", "train step", mine.trainStep(), theirs.trainStep());
             row(md, "", "", "", "input VJP", mine.inputVjp(), theirs.inputVjp());
-            md.append(String.format(Locale.ROOT, "| | | | peak RSS (MB) | %.0f | %.0f | %.2f |%n", mine.peakRssMB(), theirs.peakRssMB(),
-                    mine.peakRssMB() / theirs.peakRssMB()));
+            double theirPeak = theirs.peakRssMB();
+            if (samplingSteps > 0 && SAMPLED.contains(c.name())) {
+                double mineMs = sampling(net);
+                JsonNode s = pythonJson(script, "sample", configJson.toString(), String.valueOf(SAMPLING_BATCH), String.valueOf(samplingSteps));
+                progress.accept(String.format(Locale.ROOT, "%s sampling, %d steps: sdex %.0f ms, PyTorch %.0f ms", c.name(), samplingSteps,
+                        mineMs, s.get("ms").asDouble()));
+                row(md, "", "", "", samplingSteps + "-step sampling, batch " + SAMPLING_BATCH, mineMs, s.get("ms").asDouble());
+                theirPeak = Math.max(theirPeak, s.get("peakRssMB").asDouble());
+            }
+            double myPeak = ResidentMemory.peakMegabytes();
+            md.append(String.format(Locale.ROOT, "| | | | peak RSS (MB) | %.0f | %.0f | %.2f |%n", myPeak, theirPeak, myPeak / theirPeak));
         }
         return md.toString();
     }
@@ -223,6 +251,24 @@ public final class NetworkBenchmark implements AutoCloseable {
         });
         double vjp = median(() -> net.inputVjp(x, labels, v));
         return new Times(forward, train, vjp, ResidentMemory.peakMegabytes());
+    }
+
+    /**
+     * Wall milliseconds of sdex's own sampler: {@code euler_maruyama} without corrector on the VP SDE,
+     * {@link #samplingSteps} steps, {@link #SAMPLING_BATCH} samples, denoised last step (the PyTorch
+     * script runs the reference's loop with the same steps and network).
+     */
+    private double sampling(ScoreNetwork net) {
+        SdePlugin sp = registry.plugin(PluginKind.SDE, "vp", SdePlugin.class);
+        Sde sde = sp.create(Params.of(sp, Map.of()));
+        PredictorPlugin pp = registry.plugin(PluginKind.PREDICTOR, "euler_maruyama", PredictorPlugin.class);
+        CorrectorPlugin cp = registry.plugin(PluginKind.CORRECTOR, "none", CorrectorPlugin.class);
+        SamplingMethod m = new SamplingMethod.PredictorCorrector(new Resolved<>(pp, Params.of(pp, Map.of())),
+                new Resolved<>(cp, Params.of(cp, Map.of())));
+        SampleSettings settings = new SampleSettings(samplingSteps, SAMPLING_BATCH, 0, 1e-3, true, false, false, 1);
+        long start = System.nanoTime();
+        new Sampler(sde, net.scoreFunction(sde), m, settings).sample(net.exampleShape(), DataType.FLOAT, null);
+        return (System.nanoTime() - start) / 1e6;
     }
 
     private double median(Runnable r) {

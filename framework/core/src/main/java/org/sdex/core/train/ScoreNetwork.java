@@ -362,6 +362,10 @@ public final class ScoreNetwork {
             String lossName = out.mul(v).sum().rename("vjp_loss").name();
             g.setLossVariables(lossName);
             checkSameWeights(g, VJP_X);
+            // only the input's gradient is wanted: as constants, the weights get no gradient ops
+            List<SDVariable> weights = new ArrayList<>();
+            for (String n : weightNames) weights.add(g.getVariable(n));
+            g.convertToConstants(weights);
             // the array the graph reads (the holder's own), to overwrite in place
             input = g.getVariable(VJP_X).getArr();
         }

@@ -289,6 +289,25 @@ def bench(net, c, batch, iters):
     return out
 
 
+def sample(net, c, batch, steps, beta_min=0.1, beta_max=20.0, eps=1e-3):
+    """The reference's Euler-Maruyama predictor on the VP SDE, no corrector, noise-free last step; wall ms."""
+    shape = (batch, c['channels'], c['resolution'], c['resolution'])
+    torch.manual_seed(0)
+    net.eval()
+    start = time.perf_counter()
+    with torch.no_grad():
+        x = torch.randn(shape)
+        dt = -1.0 / steps
+        for i in range(steps):
+            t = 1.0 + (eps - 1.0) * i / (steps - 1)
+            beta = beta_min + t * (beta_max - beta_min)
+            std = math.sqrt(1.0 - math.exp(-0.5 * t * t * (beta_max - beta_min) - t * beta_min))
+            score = -net(x, torch.full((batch,), t * 999.0)) / std
+            mean = x + (-0.5 * beta * x - beta * score) * dt
+            x = mean + math.sqrt(beta * -dt) * torch.randn(shape)
+    return (time.perf_counter() - start) * 1e3
+
+
 def main():
     torch.set_num_threads(int(os.environ.get('SDEX_BENCH_THREADS', '2')))
     mode, config = sys.argv[1], json.load(open(sys.argv[2]))
@@ -317,6 +336,9 @@ def main():
             y = net(torch.from_numpy(np.load(os.path.join(d, 'x.npy'))), torch.from_numpy(np.load(os.path.join(d, 'labels.npy'))))
         np.save(os.path.join(d, 'torch_out.npy'), y.numpy())
         print(json.dumps({'loaded': loaded}))
+    elif mode == 'sample':
+        ms = sample(net, config, int(sys.argv[3]), int(sys.argv[4]))
+        print(json.dumps({'ms': ms, 'peakRssMB': peak_rss_mb()}))
     elif mode == 'bench':
         r = bench(net, config, int(sys.argv[3]), int(sys.argv[4]))
         r['parameters'] = trainable(net)
