@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -79,7 +80,7 @@ public final class NetworkBenchmark implements AutoCloseable {
     /** Rows of the end-to-end sampling run; it runs on the configs named in {@link #SAMPLED}. */
     static final int SAMPLING_BATCH = 8;
     /** CIFAR's 1,000 forward passes at batch 8 would take about 45 minutes per side on 2 cores. */
-    static final java.util.Set<String> SAMPLED = java.util.Set.of("cpu");
+    static final Set<String> SAMPLED = Set.of("cpu");
 
     private final PluginRegistry registry;
     private final String python;

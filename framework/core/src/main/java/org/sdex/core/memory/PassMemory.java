@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,7 +199,7 @@ public final class PassMemory extends AbstractMemoryMgr {
         private final List<List<String>> inputs = new ArrayList<>();
         private final List<List<String>> outputs = new ArrayList<>();
         /** Outputs (by name) that were not fresh arrays of this manager: views or pass-throughs. */
-        private final Set<String> aliases = new java.util.HashSet<>();
+        private final Set<String> aliases = new HashSet<>();
         /** After op i, the variables (by name) whose arrays go back to the pool. */
         private List<List<String>> releaseAfter;
         /** The array of each variable in the running pass, and the variable each array last held. */
@@ -280,7 +281,7 @@ public final class PassMemory extends AbstractMemoryMgr {
                     for (String v : inputs.get(i)) last.merge(v, life, Math::max);
                 }
             }
-            Set<String> produced = new java.util.HashSet<>();
+            Set<String> produced = new HashSet<>();
             for (List<String> o : outputs) produced.addAll(o);
             releaseAfter = new ArrayList<>();
             for (int i = 0; i < n; i++) releaseAfter.add(new ArrayList<>());
