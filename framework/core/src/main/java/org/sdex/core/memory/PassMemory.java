@@ -50,6 +50,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * this manager has already handed to another op. Not thread-safe: the owner serialises passes.
  */
 public final class PassMemory extends AbstractMemoryMgr {
+    /** {@code -Dsdex.passMemory=false} leaves every pass to SameDiff's own memory manager (for comparisons, or a future ND4J). */
+    static final boolean ENABLED = !"false".equals(System.getProperty("sdex.passMemory"));
     /** Free arrays no pass has used for this many passes are closed (another batch size, or a surplus once the plan releases early). */
     static final int FORGET_AFTER = 3;
 
@@ -107,6 +109,7 @@ public final class PassMemory extends AbstractMemoryMgr {
      * Installs this manager and its listener on the session that will run the pass.
      */
     public void beginPass(SameDiff g, String kind, boolean gradient, Supplier<Set<String>> keep) {
+        if (!ENABLED) return;
         // SameDiff would make the gradient function and this thread's session on the first pass (with
         // its own memory manager); make them now, so that the first pass is already recorded here
         if (gradient && g.getFunction("grad") == null) g.createGradFunction();
@@ -124,6 +127,7 @@ public final class PassMemory extends AbstractMemoryMgr {
      * (which holds all of its arrays to the end).
      */
     public boolean knows(String kind) {
+        if (!ENABLED) return true;
         Plan p = plans.get(kind);
         return p != null && !p.recording;
     }
@@ -134,6 +138,7 @@ public final class PassMemory extends AbstractMemoryMgr {
      * surplus once a plan releases arrays early, and the arrays of a batch size no longer in use.
      */
     public void recycle() {
+        if (!ENABLED) return;
         if (current != null) current.finish();
         current = null;
         for (INDArray a : inUse) put(a);

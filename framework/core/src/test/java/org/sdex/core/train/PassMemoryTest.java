@@ -76,6 +76,8 @@ class PassMemoryTest {
             net.lossAndGradients(b.x, b.labels, b.noise, b.weights);
         }
         assertThat(net.passMemory().counts()[0]).as("no new arrays once warm").isEqualTo(allocated);
+        assertThat(net.passMemory().knows("forward")).as("the forward plan is learned").isTrue();
+        assertThat(net.passMemory().knows("train")).as("the training plan is learned").isTrue();
     }
 
     @Test
