@@ -105,7 +105,7 @@ public final class PassMemory extends AbstractMemoryMgr {
     /**
      * A pass of the given kind starts on {@code g} (through its gradient function if {@code gradient});
      * {@code keep} names the variables it returns, which are never released before the pass ends
-     * (asked for when the plan is made, after the first armed run, when gradient variables exist).
+     * (asked for when the plan is made, after the first run, when gradient variables exist).
      * Installs this manager and its listener on the session that will run the pass.
      */
     public void beginPass(SameDiff g, String kind, boolean gradient, Supplier<Set<String>> keep) {
@@ -118,7 +118,7 @@ public final class PassMemory extends AbstractMemoryMgr {
         installOn(g);
         if (g.getListeners() == null || !g.getListeners().contains(listener)) g.addListeners(listener);
         current = plans.computeIfAbsent(kind, k -> new Plan(keep));
-        current.start(true);
+        current.start();
     }
 
     /**
@@ -214,16 +214,13 @@ public final class PassMemory extends AbstractMemoryMgr {
         private boolean onTrack;
         private int cursor;
 
-        private boolean armed;
-
         Plan(Supplier<Set<String>> keep) { this.keep = keep; }
 
-        void start(boolean armed) {
-            this.armed = armed;
+        void start() {
             arrays.clear();
             holder.clear();
             cursor = 0;
-            onTrack = armed && !recording;
+            onTrack = !recording;
             if (recording) {
                 order.clear();
                 inputs.clear();
@@ -233,7 +230,6 @@ public final class PassMemory extends AbstractMemoryMgr {
         }
 
         void afterOp(SameDiffOp op, INDArray[] outs) {
-            if (!armed) return;
             List<String> in = op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
             List<String> out = op.getOutputsOfOp() == null ? List.of() : op.getOutputsOfOp();
             if (recording) {
@@ -267,7 +263,7 @@ public final class PassMemory extends AbstractMemoryMgr {
         }
 
         void finish() {
-            if (armed && recording && !order.isEmpty()) analyse();
+            if (recording && !order.isEmpty()) analyse();
         }
 
         /**
