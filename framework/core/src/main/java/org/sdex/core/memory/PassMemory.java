@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,8 @@ import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The arrays of SameDiff passes: reused from one pass to the next, and within a pass as soon as
@@ -50,10 +53,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * this manager has already handed to another op. Not thread-safe: the owner serialises passes.
  */
 public final class PassMemory extends AbstractMemoryMgr {
+    private static final Logger LOG = LoggerFactory.getLogger(PassMemory.class);
     /** {@code -Dsdex.passMemory=false} leaves every pass to SameDiff's own memory manager (for comparisons, or a future ND4J). */
     static final boolean ENABLED = !"false".equals(System.getProperty("sdex.passMemory"));
     /** Free arrays no pass has used for this many passes are closed (another batch size, or a surplus once the plan releases early). */
     static final int FORGET_AFTER = 3;
+    /** Replays kept at once (kinds of pass times input shapes); the least recently used goes first. */
+    static final int MAX_REPLAYS = 6;
 
     /** Free arrays by data type and shape. */
     private final Map<Key, ArrayDeque<INDArray>> free = new HashMap<>();
@@ -64,6 +70,12 @@ public final class PassMemory extends AbstractMemoryMgr {
     /** What is known of each kind of pass, by the name its owner gives it. */
     private final Map<String, Plan> plans = new HashMap<>();
     private final Listener listener = new Listener();
+    /** Replays by {@link ReplayedPass#signature}, least recently used first. */
+    private final Map<String, ReplayedPass> replays = new LinkedHashMap<>(16, 0.75f, true);
+    /** Signatures whose recording was refused: they stay with SameDiff. */
+    private final Set<String> refused = new HashSet<>();
+    /** Arrays that replays write: never closed while a replay holds them. */
+    private final Map<INDArray, Integer> pinned = new IdentityHashMap<>();
     private Plan current;
     private long pass;
     private long allocated;
@@ -109,6 +121,14 @@ public final class PassMemory extends AbstractMemoryMgr {
      * Installs this manager and its listener on the session that will run the pass.
      */
     public void beginPass(SameDiff g, String kind, boolean gradient, Supplier<Set<String>> keep) {
+        beginPass(g, kind, gradient, keep, null);
+    }
+
+    /**
+     * As {@link #beginPass(SameDiff, String, boolean, Supplier)}, and if this kind's plan is known and
+     * there is no replay for {@code feed}'s shapes yet, records the pass for {@link #replay}.
+     */
+    public void beginPass(SameDiff g, String kind, boolean gradient, Supplier<Set<String>> keep, Map<String, INDArray> feed) {
         if (!ENABLED) return;
         // SameDiff would make the gradient function and this thread's session on the first pass (with
         // its own memory manager); make them now, so that the first pass is already recorded here
@@ -118,7 +138,46 @@ public final class PassMemory extends AbstractMemoryMgr {
         installOn(g);
         if (g.getListeners() == null || !g.getListeners().contains(listener)) g.addListeners(listener);
         current = plans.computeIfAbsent(kind, k -> new Plan(keep));
-        current.start();
+        String signature = feed == null ? null : ReplayedPass.signature(kind, feed);
+        boolean record = signature != null && ReplayedPass.ENABLED && !current.recording
+                && !replays.containsKey(signature) && !refused.contains(signature);
+        current.start(record ? signature : null);
+    }
+
+    /**
+     * Runs the recorded replay of this kind of pass for {@code feed}'s shapes, if there is one and the
+     * graph still holds the arrays it read; returns its results (arrays of the replay: copy them
+     * before the next pass), or null when the pass must go through SameDiff.
+     */
+    public Map<String, INDArray> replay(String kind, Map<String, INDArray> feed) {
+        if (!ENABLED || !ReplayedPass.ENABLED) return null;
+        String signature = ReplayedPass.signature(kind, feed);
+        ReplayedPass r = replays.get(signature);
+        if (r == null) return null;
+        if (!r.stillValid()) {
+            drop(signature);
+            return null;
+        }
+        for (INDArray a : r.arrays()) lastUse.put(a, pass);
+        pass++;
+        return r.run(feed);
+    }
+
+    /** Number of replays held (for tests). */
+    public int replays() { return replays.size(); }
+
+    private void keepReplay(String signature, ReplayedPass r) {
+        replays.put(signature, r);
+        for (INDArray a : r.arrays()) pinned.merge(a, 1, Integer::sum);
+        while (replays.size() > MAX_REPLAYS) drop(replays.keySet().iterator().next());
+        LOG.debug("replaying {} with {} native calls", signature, r.size());
+    }
+
+    private void drop(String signature) {
+        ReplayedPass r = replays.remove(signature);
+        if (r == null) return;
+        for (INDArray a : r.arrays()) pinned.computeIfPresent(a, (k, n) -> n == 1 ? null : n - 1);
+        r.close();
     }
 
     /**
@@ -146,7 +205,7 @@ public final class PassMemory extends AbstractMemoryMgr {
         pass++;
         for (ArrayDeque<INDArray> q : free.values()) {
             q.removeIf(a -> {
-                if (pass - lastUse.getOrDefault(a, pass) <= FORGET_AFTER) return false;
+                if (pass - lastUse.getOrDefault(a, pass) <= FORGET_AFTER || pinned.containsKey(a)) return false;
                 lastUse.remove(a);
                 if (a.closeable()) a.close();
                 return true;
@@ -178,6 +237,7 @@ public final class PassMemory extends AbstractMemoryMgr {
 
     @Override
     public void close() {
+        for (String k : new ArrayList<>(replays.keySet())) drop(k);
         free.clear();
         inUse.clear();
         lastUse.clear();
@@ -192,7 +252,7 @@ public final class PassMemory extends AbstractMemoryMgr {
 
         @Override
         public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext, INDArray[] outputs) {
-            if (current != null) current.afterOp(op, outputs);
+            if (current != null) current.afterOp(sd, op, opContext, outputs);
         }
     }
 
@@ -213,10 +273,16 @@ public final class PassMemory extends AbstractMemoryMgr {
         private boolean recording = true;
         private boolean onTrack;
         private int cursor;
+        /** The running pass's recording for a replay, and the signature it is for; else null. */
+        private ReplayedPass.Recorder recorder;
+        private String signature;
 
         Plan(Supplier<Set<String>> keep) { this.keep = keep; }
 
-        void start() {
+        void start(String replaySignature) {
+            if (recorder != null) recorder.close();
+            signature = replaySignature;
+            recorder = replaySignature == null ? null : new ReplayedPass.Recorder();
             arrays.clear();
             holder.clear();
             cursor = 0;
@@ -229,7 +295,7 @@ public final class PassMemory extends AbstractMemoryMgr {
             }
         }
 
-        void afterOp(SameDiffOp op, INDArray[] outs) {
+        void afterOp(SameDiff sd, SameDiffOp op, OpContext ctx, INDArray[] outs) {
             List<String> in = op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
             List<String> out = op.getOutputsOfOp() == null ? List.of() : op.getOutputsOfOp();
             if (recording) {
@@ -252,6 +318,7 @@ public final class PassMemory extends AbstractMemoryMgr {
                 recording = true;
                 return;
             }
+            if (recorder != null) recorder.add(sd, op, ctx, outs);
             for (String name : releaseAfter.get(cursor)) {
                 INDArray a = arrays.get(name);
                 if (a != null && name.equals(holder.get(a)) && inUse.remove(a)) {
@@ -263,6 +330,18 @@ public final class PassMemory extends AbstractMemoryMgr {
         }
 
         void finish() {
+            if (recorder != null) {
+                ReplayedPass r = onTrack && cursor == order.size() ? recorder.build(keep.get()) : null;
+                if (r != null) {
+                    keepReplay(signature, r);
+                } else if (onTrack) {
+                    refused.add(signature);
+                    LOG.debug("{} stays with SameDiff: {}", signature, recorder.refusal());
+                } else {
+                    recorder.close();
+                }
+                recorder = null;
+            }
             if (recording && !order.isEmpty()) analyse();
         }
 

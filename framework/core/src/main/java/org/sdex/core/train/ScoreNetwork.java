@@ -147,11 +147,25 @@ public final class ScoreNetwork {
         return keep;
     }
 
-    /** Copies of a pass's arrays, in the same iteration order. */
-    private static Map<String, INDArray> copied(Map<String, INDArray> arrays) {
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        arrays.forEach((k, v) -> out.put(k, v.dup()));
-        return out;
+    /**
+     * The loss and weight gradients of graph {@code g} for the placeholders {@code ph}: replayed when
+     * this kind of pass has been recorded at these shapes (see {@link PassMemory#replay}), else through
+     * SameDiff (which records it). Results are copies; gradients come in {@link #weightNames()} order.
+     */
+    private LossAndGradients gradientPass(SameDiff g, String kind, String lossName, Map<String, INDArray> ph) {
+        Map<String, INDArray> replayed = memory.replay(kind, ph);
+        if (replayed != null) {
+            Map<String, INDArray> grads = new LinkedHashMap<>();
+            for (String w : weightNames) grads.put(w, replayed.get(g.getVariable(w).getGradient().name()).dup());
+            return new LossAndGradients(replayed.get(lossName).getDouble(0), grads);
+        }
+        memory.beginPass(g, kind, true, () -> resultsOfGradientPass(g, lossName), ph);
+        OutAndGrad r = g.calculateGradientsAndOutputs(ph, List.of(lossName), weightNames);
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        for (String w : weightNames) grads.put(w, r.getGradients().get(w).dup());
+        LossAndGradients result = new LossAndGradients(r.getOutputs().get(lossName).getDouble(0), grads);
+        memory.recycle();
+        return result;
     }
 
     /** [b, exampleShape...]. */
@@ -234,10 +248,7 @@ public final class ScoreNetwork {
             if (!memory.knows("train") && xt.size(0) > 1) {
                 lossAndGradients(firstRow(xt), firstRow(labels), firstRow(noise), firstRow(lossWeights), layerSeed);
             }
-            memory.beginPass(sd, "train", true, () -> resultsOfGradientPass(sd, loss));
-            OutAndGrad r = sd.calculateGradientsAndOutputs(ph, List.of(loss), weightNames);
-            result = new LossAndGradients(r.getOutputs().get(loss).getDouble(0), copied(r.getGradients()));
-            memory.recycle();
+            result = gradientPass(sd, "train", loss, ph);
         } else {
             long rows = xt.size(0);
             if (trainGraph == null || trainGraph.rows != rows) trainGraph = new TrainGraph(rows);
@@ -270,11 +281,7 @@ public final class ScoreNetwork {
         LossAndGradients run(Map<String, INDArray> ph, long layerSeed) {
             refresh(g);
             Nd4j.getRandom().setSeed(layerSeed);
-            memory.beginPass(g, "train-dropout", true, () -> resultsOfGradientPass(g, lossName));
-            OutAndGrad r = g.calculateGradientsAndOutputs(ph, List.of(lossName), weightNames);
-            LossAndGradients result = new LossAndGradients(r.getOutputs().get(lossName).getDouble(0), copied(r.getGradients()));
-            memory.recycle();
-            return result;
+            return gradientPass(g, "train-dropout", lossName, ph);
         }
     }
 
@@ -283,9 +290,15 @@ public final class ScoreNetwork {
         INDArray eps;
         synchronized (this) {
             if (!memory.knows("forward") && x.size(0) > 1) predictNoise(firstRow(x), firstRow(labels));
-            memory.beginPass(sd, "forward", false, () -> Set.of(output));
-            eps = sd.output(Map.of(X, x.castTo(type), LABEL, labels.castTo(type)), output).get(output).dup();
-            memory.recycle();
+            Map<String, INDArray> ph = Map.of(X, x.castTo(type), LABEL, labels.castTo(type));
+            Map<String, INDArray> replayed = memory.replay("forward", ph);
+            if (replayed != null) {
+                eps = replayed.get(output).dup();
+            } else {
+                memory.beginPass(sd, "forward", false, () -> Set.of(output), ph);
+                eps = sd.output(ph, output).get(output).dup();
+                memory.recycle();
+            }
         }
         NativeMemory.collectIfDue();
         return eps;
@@ -380,7 +393,10 @@ public final class ScoreNetwork {
             refresh(g);
             Map<String, INDArray> ph = Map.of(LABEL, labels.reshape(rows).castTo(type),
                     VJP_V, v.reshape(batchShape(rows)).castTo(type));
-            memory.beginPass(g, "vjp", true, () -> Set.of(g.getVariable(VJP_X).getGradient().name()));
+            String gradName = g.getVariable(VJP_X).getGradient() == null ? null : g.getVariable(VJP_X).getGradient().name();
+            Map<String, INDArray> replayed = memory.replay("vjp", ph);
+            if (replayed != null) return replayed.get(gradName).reshape(x.shape()).dup();
+            memory.beginPass(g, "vjp", true, () -> Set.of(g.getVariable(VJP_X).getGradient().name()), ph);
             INDArray grad = g.calculateGradients(ph, VJP_X).get(VJP_X);
             // a copy: the pass's arrays are handed out again on the next pass
             INDArray product = grad.reshape(x.shape()).dup();
