@@ -9,14 +9,20 @@ package org.sdex.core.memory;
  * U-Net, the resident set swung between 7 and 14 GB during training, and a full machine slows
  * everything down. Collecting after network calls keeps it flat (5.3 GB in the same test); to
  * keep the cost small, a collection happens at most once a second and at most
- * {@value #MAX_SHARE_PERCENT}% of the time (its own duration is measured).
+ * {@value #MAX_SHARE_PERCENT}% of the time (its own duration is measured), and only when the
+ * resident set has grown by {@value #GROWTH_MB} MB since the last one: once {@link PassMemory}
+ * reuses a network's arrays and its passes are replayed, little is left to the collector, and a
+ * collection a second would cost a sampling loop a few percent for nothing.
  */
 public final class NativeMemory {
     private static final long MIN_INTERVAL_NANOS = 1_000_000_000L;
     static final int MAX_SHARE_PERCENT = 5;
+    static final int GROWTH_MB = 256;
 
     private static long last = System.nanoTime();
     private static long lastDuration;
+    /** The resident set (MB) after the last collection; -1 before the first. */
+    private static double baseline = -1;
 
     private NativeMemory() {}
 
@@ -24,9 +30,15 @@ public final class NativeMemory {
     public static synchronized void collectIfDue() {
         long now = System.nanoTime();
         if (now - last < Math.max(MIN_INTERVAL_NANOS, lastDuration * (100 / MAX_SHARE_PERCENT))) return;
+        double rss = ResidentMemory.megabytes();
+        if (rss >= 0 && baseline >= 0 && rss < baseline + GROWTH_MB) {
+            last = now; // checked: look again in a second
+            return;
+        }
         System.gc();
         long end = System.nanoTime();
         lastDuration = end - now;
         last = end;
+        baseline = ResidentMemory.megabytes();
     }
 }
