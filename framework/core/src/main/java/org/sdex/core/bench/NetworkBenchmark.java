@@ -201,7 +201,8 @@ public final class NetworkBenchmark implements AutoCloseable {
         md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %.0f | %.2f |%n", label, params, same, what, a, b, a / b));
     }
 
-    private ScoreNetwork network(Config c, double initScale) {
+    /** The ddpmpp network of a configuration (VP labels, positional embedding) with the given init scale. */
+    ScoreNetwork network(Config c, double initScale) {
         SdePlugin sp = registry.plugin(PluginKind.SDE, "vp", SdePlugin.class);
         Sde sde = sp.create(Params.of(sp, Map.of()));
         ModelPlugin mp = registry.plugin(PluginKind.MODEL, "ddpmpp", ModelPlugin.class);

@@ -16,6 +16,7 @@ import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
@@ -23,6 +24,7 @@ import org.nd4j.linalg.api.ops.impl.shape.CreateView;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.Assign;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.GradientBackwardsMarker;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -151,9 +153,11 @@ public final class ReplayedPass implements AutoCloseable {
     /** Number of native calls per run. */
     public int size() { return steps.size(); }
 
+    /** Frees the prepared contexts and the placeholder copies (the pass's own arrays stay with the pool). */
     @Override
     public void close() {
         closeAll(steps);
+        for (INDArray f : feeds.values()) if (f.closeable()) f.close();
     }
 
     private static void closeAll(List<Step> steps) {
@@ -180,6 +184,8 @@ public final class ReplayedPass implements AutoCloseable {
         private final Map<INDArray, Origin> known = new IdentityHashMap<>();
         private final Map<String, INDArray> byName = new LinkedHashMap<>();
         private final List<Binding> bindings = new ArrayList<>();
+        /** Arrays that a pass-through or view op passed on: their values may be read under another name. */
+        private final Set<INDArray> aliased = Collections.newSetFromMap(new IdentityHashMap<>());
         private String refusal;
 
         String refusal() { return refusal; }
@@ -219,6 +225,7 @@ public final class ReplayedPass implements AutoCloseable {
                 action = Action.LEGACY;
             } else if (f instanceof Identity || f instanceof Assign || f instanceof CreateView) {
                 action = null; // a pass-through or a view of an input: nothing to run again
+                aliased.addAll(ins);
                 for (int j = 0; j < outs.length; j++) {
                     if (outs[j] == null) continue;
                     Origin src = known.get(outs[j]);
@@ -293,6 +300,7 @@ public final class ReplayedPass implements AutoCloseable {
                 close();
                 return null;
             }
+            backwardDataOnly(out.values());
             Set<INDArray> written = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Step s : steps) {
                 if (s.context == null) written.add(s.output);
@@ -300,6 +308,61 @@ public final class ReplayedPass implements AutoCloseable {
             }
             written.addAll(feeds.values());
             return new ReplayedPass(List.copyOf(steps), feeds, Collections.unmodifiableMap(out), List.copyOf(bindings), written);
+        }
+
+        /**
+         * A convolution's backward op whose weight and bias gradients nobody reads (the input-VJP pass,
+         * where the weights are constants) becomes the transposed convolution of the output gradient,
+         * which is the input gradient alone: oneDNN's backward-data pass without the backward-weights
+         * pass, about half of the op's time. Only where the transposed convolution's output shape is
+         * the input gradient's (so strides and padding agree).
+         */
+        private void backwardDataOnly(java.util.Collection<INDArray> results) {
+            for (int i = 0; i < steps.size(); i++) {
+                Step s = steps.get(i);
+                if (s.action != Action.CUSTOM || !"conv2d_bp".equals(s.op.opName())) continue;
+                List<INDArray> in = s.context.getInputArrays();
+                List<INDArray> out = s.context.getOutputArrays();
+                List<Long> args = s.context.getIArguments();
+                // conv2d_bp: (input, weights[, bias], gradO) -> (gradI, gradW[, gradB]); weights as [kH, kW, iC, oC]
+                if (in.size() < 3 || out.size() < 2 || args.size() < 10 || (args.size() > 10 && args.get(10) != 0)) continue;
+                boolean unused = true;
+                for (int k = 1; k < out.size() && unused; k++) unused = unreadAfter(i, out.get(k), results);
+                if (!unused) continue;
+                INDArray gradO = in.get(in.size() - 1);
+                INDArray gradI = out.get(0);
+                long[] deconvArgs = new long[11];
+                for (int k = 0; k < 10; k++) deconvArgs[k] = args.get(k);
+                deconvArgs[10] = 0; // weights [kH, kW, oC, iC] of the transposed convolution: the same array
+                DynamicCustomOp deconv = DynamicCustomOp.builder("deconv2d").build();
+                OpContext c = Nd4j.getExecutioner().buildContext();
+                c.setInputArrays(gradO, in.get(1));
+                c.setOutputArrays(gradI);
+                c.setIArguments(deconvArgs);
+                List<LongShapeDescriptor> shapes = Nd4j.getExecutioner().calculateOutputShape(deconv, c);
+                if (shapes.size() != 1 || !Arrays.equals(shapes.get(0).getShape(), gradI.shape())) {
+                    closeAll(List.of(new Step(deconv, c, Action.CUSTOM, gradI)));
+                    continue;
+                }
+                closeAll(List.of(s));
+                steps.set(i, new Step(deconv, c, Action.CUSTOM, gradI));
+            }
+        }
+
+        /** Whether no step after {@code i} reads {@code a} before one overwrites it, and it is no result. */
+        private boolean unreadAfter(int i, INDArray a, java.util.Collection<INDArray> results) {
+            if (aliased.contains(a)) return false;
+            for (int j = i + 1; j < steps.size(); j++) {
+                Step s = steps.get(j);
+                if (s.context == null) {
+                    if (s.output == a) return true;
+                    continue;
+                }
+                for (INDArray x : s.context.getInputArrays()) if (x == a) return false;
+                for (INDArray x : s.context.getOutputArrays()) if (x == a) return true;
+            }
+            for (INDArray r : results) if (r == a) return false;
+            return true;
         }
 
         /** Frees the contexts of a recording that will not be replayed. */

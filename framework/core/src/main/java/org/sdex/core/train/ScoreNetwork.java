@@ -32,6 +32,11 @@ import org.sdex.spi.sde.Sde;
  * memory. Input vector-Jacobian products (for likelihoods) use
  * a second graph of the same network, built on first use, whose input is a variable (see
  * {@link #scoreFunction(Sde)}).
+ *
+ * <p>All passes share one {@link PassMemory}: arrays are reused from pass to pass, and once a kind
+ * of pass (forward, training step, VJP) has run at a set of input shapes, later passes at those
+ * shapes are replayed op by op without SameDiff's session ({@link org.sdex.core.memory.ReplayedPass}),
+ * with bit-for-bit the same results.
  */
 public final class ScoreNetwork {
     static final String X = "x";
@@ -393,9 +398,8 @@ public final class ScoreNetwork {
             refresh(g);
             Map<String, INDArray> ph = Map.of(LABEL, labels.reshape(rows).castTo(type),
                     VJP_V, v.reshape(batchShape(rows)).castTo(type));
-            String gradName = g.getVariable(VJP_X).getGradient() == null ? null : g.getVariable(VJP_X).getGradient().name();
             Map<String, INDArray> replayed = memory.replay("vjp", ph);
-            if (replayed != null) return replayed.get(gradName).reshape(x.shape()).dup();
+            if (replayed != null) return replayed.get(g.getVariable(VJP_X).getGradient().name()).reshape(x.shape()).dup();
             memory.beginPass(g, "vjp", true, () -> Set.of(g.getVariable(VJP_X).getGradient().name()), ph);
             INDArray grad = g.calculateGradients(ph, VJP_X).get(VJP_X);
             // a copy: the pass's arrays are handed out again on the next pass
