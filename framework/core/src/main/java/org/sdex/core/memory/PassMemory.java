@@ -60,6 +60,8 @@ public final class PassMemory extends AbstractMemoryMgr {
     static final int FORGET_AFTER = 3;
     /** Replays kept at once (kinds of pass times input shapes); the least recently used goes first. */
     static final int MAX_REPLAYS = 6;
+    /** A replay no pass has used for this many passes is dropped, and its arrays may then be closed. */
+    static final int REPLAY_IDLE = 8;
 
     /** Free arrays by data type and shape. */
     private final Map<Key, ArrayDeque<INDArray>> free = new HashMap<>();
@@ -72,6 +74,8 @@ public final class PassMemory extends AbstractMemoryMgr {
     private final Listener listener = new Listener();
     /** Replays by {@link ReplayedPass#signature}, least recently used first. */
     private final Map<String, ReplayedPass> replays = new LinkedHashMap<>(16, 0.75f, true);
+    /** The pass in which each replay last ran. */
+    private final Map<String, Long> replayUsed = new HashMap<>();
     /** Signatures whose recording was refused: they stay with SameDiff. */
     private final Set<String> refused = new HashSet<>();
     /** Arrays that replays write: never closed while a replay holds them. */
@@ -159,7 +163,9 @@ public final class PassMemory extends AbstractMemoryMgr {
             return null;
         }
         for (INDArray a : r.arrays()) lastUse.put(a, pass);
+        replayUsed.put(signature, pass);
         pass++;
+        forgetIdle();
         return r.run(feed);
     }
 
@@ -168,6 +174,7 @@ public final class PassMemory extends AbstractMemoryMgr {
 
     private void keepReplay(String signature, ReplayedPass r) {
         replays.put(signature, r);
+        replayUsed.put(signature, pass);
         for (INDArray a : r.arrays()) pinned.merge(a, 1, Integer::sum);
         while (replays.size() > MAX_REPLAYS) drop(replays.keySet().iterator().next());
         LOG.debug("replaying {} with {} native calls", signature, r.size());
@@ -175,6 +182,7 @@ public final class PassMemory extends AbstractMemoryMgr {
 
     private void drop(String signature) {
         ReplayedPass r = replays.remove(signature);
+        replayUsed.remove(signature);
         if (r == null) return;
         for (INDArray a : r.arrays()) pinned.computeIfPresent(a, (k, n) -> n == 1 ? null : n - 1);
         r.close();
@@ -194,7 +202,8 @@ public final class PassMemory extends AbstractMemoryMgr {
     /**
      * The pass is over and its results are copied: every array it allocated is free again. Free
      * arrays unused for {@value #FORGET_AFTER} passes are closed (their memory returned now): the
-     * surplus once a plan releases arrays early, and the arrays of a batch size no longer in use.
+     * surplus once a plan releases arrays early, and the arrays of a batch size or a replay no longer
+     * in use.
      */
     public void recycle() {
         if (!ENABLED) return;
@@ -203,6 +212,18 @@ public final class PassMemory extends AbstractMemoryMgr {
         for (INDArray a : inUse) put(a);
         inUse.clear();
         pass++;
+        forgetIdle();
+    }
+
+    /**
+     * Drops the replays no pass has used for {@value #REPLAY_IDLE} passes (a forward pass between
+     * long stretches of training steps is recorded again when it comes back, rather than holding its
+     * arrays all along), then closes the free arrays idle for {@value #FORGET_AFTER} passes.
+     */
+    private void forgetIdle() {
+        for (String k : new ArrayList<>(replays.keySet())) {
+            if (pass - replayUsed.getOrDefault(k, pass) > REPLAY_IDLE) drop(k);
+        }
         for (ArrayDeque<INDArray> q : free.values()) {
             q.removeIf(a -> {
                 if (pass - lastUse.getOrDefault(a, pass) <= FORGET_AFTER || pinned.containsKey(a)) return false;

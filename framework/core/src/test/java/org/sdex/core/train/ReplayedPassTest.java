@@ -59,16 +59,21 @@ class ReplayedPassTest {
         ScoreNetwork reference = PassMemoryTest.network();
         reference.loadWeights(net.weights());
         Batch wide = Batch.of(50, 12);
-        // 12 rows: recorded anew, the VJP graph's input variable gets a new array of 12 rows
-        assertSameResults(net, reference, wide);
-        assertSameResults(net, reference, wide);
-        assertThat(net.passMemory().replays()).isEqualTo(6);
-        // back to 8 rows: the VJP replay for 8 read the replaced input array, so it is dropped
+        // 12 rows: recorded anew, and the VJP graph's input variable gets a new array of 12 rows ...
+        assertThat(net.inputVjp(wide.x(), wide.labels(), wide.noise()))
+                .isEqualTo(reference.inputVjp(wide.x(), wide.labels(), wide.noise()));
+        // ... which the VJP replay for 8 rows did not read: it is dropped, the pass goes through SameDiff
         Batch narrow = Batch.of(51, 8);
         ScoreNetwork fresh = PassMemoryTest.network();
         fresh.loadWeights(net.weights());
+        assertThat(net.inputVjp(narrow.x(), narrow.labels(), narrow.noise()))
+                .isEqualTo(fresh.inputVjp(narrow.x(), narrow.labels(), narrow.noise()));
         assertSameResults(net, fresh, narrow);
         assertSameResults(net, fresh, narrow);
+        // replays left unused for a few passes are forgotten (their arrays can then be freed)
+        for (int i = 0; i < 10; i++) net.predictNoise(narrow.x(), narrow.labels());
+        assertThat(net.passMemory().replays()).as("only the forward pass at 8 rows is still held").isEqualTo(1);
+        assertThat(net.predictNoise(narrow.x(), narrow.labels())).isEqualTo(fresh.predictNoise(narrow.x(), narrow.labels()));
     }
 
     @Test
