@@ -301,10 +301,7 @@ public final class NetworkBenchmark implements AutoCloseable {
     private static String run(List<String> cmd) throws IOException, InterruptedException {
         Process p;
         try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            // the launcher's default OpenMP wait policy is sdex's tuning; PyTorch runs with its own default
-            if (System.getenv("SDEX_OMP_WAIT_POLICY_DEFAULTED") != null) pb.environment().remove("OMP_WAIT_POLICY");
-            p = pb.start();
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new SdexException("cannot start '" + cmd.get(0) + "' (" + e.getMessage() + "); pass --python with a python3 that has torch "
                     + "(Debian: apt-get install python3-torch)");
