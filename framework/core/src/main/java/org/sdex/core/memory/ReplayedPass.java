@@ -2,12 +2,14 @@ package org.sdex.core.memory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.autodiff.functions.DifferentialFunction;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -44,7 +46,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * arrays, which training updates in place ({@link #stillValid} checks that none was replaced);
  * random ops draw from ND4J's generator as they did in SameDiff (seed it first for the same masks).
  * Ops SameDiff does not execute through the native library (control flow, tensor arrays, external
- * gradients) are not replayed: the recording is refused and the pass stays with SameDiff.
+ * gradients) are not replayed: the recording is refused and the pass stays with SameDiff. One op is
+ * replaced: a convolution backward whose weight gradients nobody reads runs as a transposed
+ * convolution (see {@code Recorder#backwardDataOnly}).
  */
 public final class ReplayedPass implements AutoCloseable {
     /** {@code -Dsdex.replay=false} runs every pass through SameDiff (for comparisons, or a future ND4J). */
@@ -116,7 +120,7 @@ public final class ReplayedPass implements AutoCloseable {
      */
     private static final class Profile {
         static final boolean ON = Boolean.getBoolean("sdex.profile");
-        private static final Map<String, long[]> TOTALS = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final Map<String, long[]> TOTALS = new ConcurrentHashMap<>();
 
         static {
             if (ON) Runtime.getRuntime().addShutdownHook(new Thread(Profile::print, "sdex-profile"));
@@ -317,7 +321,7 @@ public final class ReplayedPass implements AutoCloseable {
          * pass, about half of the op's time. Only where the transposed convolution's output shape is
          * the input gradient's (so strides and padding agree).
          */
-        private void backwardDataOnly(java.util.Collection<INDArray> results) {
+        private void backwardDataOnly(Collection<INDArray> results) {
             for (int i = 0; i < steps.size(); i++) {
                 Step s = steps.get(i);
                 if (s.action != Action.CUSTOM || !"conv2d_bp".equals(s.op.opName())) continue;
@@ -350,7 +354,7 @@ public final class ReplayedPass implements AutoCloseable {
         }
 
         /** Whether no step after {@code i} reads {@code a} before one overwrites it, and it is no result. */
-        private boolean unreadAfter(int i, INDArray a, java.util.Collection<INDArray> results) {
+        private boolean unreadAfter(int i, INDArray a, Collection<INDArray> results) {
             if (aliased.contains(a)) return false;
             for (int j = i + 1; j < steps.size(); j++) {
                 Step s = steps.get(j);
