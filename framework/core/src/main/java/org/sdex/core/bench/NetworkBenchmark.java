@@ -201,10 +201,15 @@ public final class NetworkBenchmark implements AutoCloseable {
         md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %.0f | %.2f |%n", label, params, same, what, a, b, a / b));
     }
 
+    /** The VP SDE with the reference's defaults: the networks' noise labels and the sampling run's SDE. */
+    private Sde vpSde() {
+        SdePlugin sp = registry.plugin(PluginKind.SDE, "vp", SdePlugin.class);
+        return sp.create(Params.of(sp, Map.of()));
+    }
+
     /** The ddpmpp network of a configuration (VP labels, positional embedding) with the given init scale. */
     ScoreNetwork network(Config c, double initScale) {
-        SdePlugin sp = registry.plugin(PluginKind.SDE, "vp", SdePlugin.class);
-        Sde sde = sp.create(Params.of(sp, Map.of()));
+        Sde sde = vpSde();
         ModelPlugin mp = registry.plugin(PluginKind.MODEL, "ddpmpp", ModelPlugin.class);
         Map<String, Object> p = new LinkedHashMap<>(c.params());
         p.put("initScale", initScale);
@@ -261,8 +266,7 @@ public final class NetworkBenchmark implements AutoCloseable {
      * script runs the reference's loop with the same steps and network).
      */
     private double sampling(ScoreNetwork net) {
-        SdePlugin sp = registry.plugin(PluginKind.SDE, "vp", SdePlugin.class);
-        Sde sde = sp.create(Params.of(sp, Map.of()));
+        Sde sde = vpSde();
         PredictorPlugin pp = registry.plugin(PluginKind.PREDICTOR, "euler_maruyama", PredictorPlugin.class);
         CorrectorPlugin cp = registry.plugin(PluginKind.CORRECTOR, "none", CorrectorPlugin.class);
         SamplingMethod m = new SamplingMethod.PredictorCorrector(new Resolved<>(pp, Params.of(pp, Map.of())),

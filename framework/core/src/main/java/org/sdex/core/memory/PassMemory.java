@@ -122,15 +122,9 @@ public final class PassMemory extends AbstractMemoryMgr {
      * A pass of the given kind starts on {@code g} (through its gradient function if {@code gradient});
      * {@code keep} names the variables it returns, which are never released before the pass ends
      * (asked for when the plan is made, after the first run, when gradient variables exist).
-     * Installs this manager and its listener on the session that will run the pass.
-     */
-    public void beginPass(SameDiff g, String kind, boolean gradient, Supplier<Set<String>> keep) {
-        beginPass(g, kind, gradient, keep, null);
-    }
-
-    /**
-     * As {@link #beginPass(SameDiff, String, boolean, Supplier)}, and if this kind's plan is known and
-     * there is no replay for {@code feed}'s shapes yet, records the pass for {@link #replay}.
+     * Installs this manager and its listener on the session that will run the pass. If this kind's plan
+     * is known and there is no replay for the placeholder values {@code feed}'s shapes yet, the pass is
+     * recorded for {@link #replay}.
      */
     public void beginPass(SameDiff g, String kind, boolean gradient, Supplier<Set<String>> keep, Map<String, INDArray> feed) {
         if (!ENABLED) return;
@@ -142,8 +136,8 @@ public final class PassMemory extends AbstractMemoryMgr {
         installOn(g);
         if (g.getListeners() == null || !g.getListeners().contains(listener)) g.addListeners(listener);
         current = plans.computeIfAbsent(kind, k -> new Plan(keep));
-        String signature = feed == null ? null : ReplayedPass.signature(kind, feed);
-        boolean record = signature != null && ReplayedPass.ENABLED && !current.recording
+        String signature = ReplayedPass.signature(kind, feed);
+        boolean record = ReplayedPass.ENABLED && !current.recording
                 && !replays.containsKey(signature) && !refused.contains(signature);
         current.start(record ? signature : null);
     }
@@ -162,7 +156,6 @@ public final class PassMemory extends AbstractMemoryMgr {
             drop(signature);
             return null;
         }
-        for (INDArray a : r.arrays()) lastUse.put(a, pass);
         replayUsed.put(signature, pass);
         pass++;
         forgetIdle();
@@ -184,7 +177,10 @@ public final class PassMemory extends AbstractMemoryMgr {
         ReplayedPass r = replays.remove(signature);
         replayUsed.remove(signature);
         if (r == null) return;
-        for (INDArray a : r.arrays()) pinned.computeIfPresent(a, (k, n) -> n == 1 ? null : n - 1);
+        for (INDArray a : r.arrays()) {
+            pinned.computeIfPresent(a, (k, n) -> n == 1 ? null : n - 1);
+            lastUse.computeIfPresent(a, (k, p) -> pass); // pooled arrays age from now (the replay's own copies have no entry)
+        }
         r.close();
     }
 

@@ -165,13 +165,14 @@ public final class ReplayedPass implements AutoCloseable {
     }
 
     private static void closeAll(List<Step> steps) {
-        for (Step s : steps) {
-            if (s.context == null) continue;
-            try {
-                s.context.close();
-            } catch (Exception e) {
-                // a context that cannot be closed only keeps its small native struct
-            }
+        for (Step s : steps) if (s.context != null) closeQuietly(s.context);
+    }
+
+    private static void closeQuietly(OpContext c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // a context that cannot be closed only keeps its small native struct
         }
     }
 
@@ -345,10 +346,10 @@ public final class ReplayedPass implements AutoCloseable {
                 c.setIArguments(deconvArgs);
                 List<LongShapeDescriptor> shapes = Nd4j.getExecutioner().calculateOutputShape(deconv, c);
                 if (shapes.size() != 1 || !Arrays.equals(shapes.get(0).getShape(), gradI.shape())) {
-                    closeAll(List.of(new Step(deconv, c, Action.CUSTOM, gradI)));
+                    closeQuietly(c);
                     continue;
                 }
-                closeAll(List.of(s));
+                closeQuietly(s.context);
                 steps.set(i, new Step(deconv, c, Action.CUSTOM, gradI));
             }
         }

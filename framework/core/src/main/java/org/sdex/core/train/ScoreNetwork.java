@@ -3,11 +3,13 @@ package org.sdex.core.train;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -144,33 +146,52 @@ public final class ScoreNetwork {
         return a.reshape(a.size(0), -1).getRow(0).dup().reshape(shape);
     }
 
+    /** The name of the gradient variable of {@code variable} in {@code g} (its gradient function must exist). */
+    private static String gradientOf(SameDiff g, String variable) {
+        return g.getVariable(variable).getGradient().name();
+    }
+
     /** What a gradient pass of {@code g} returns: the loss and the weights' gradients. */
     private Set<String> resultsOfGradientPass(SameDiff g, String lossName) {
         Set<String> keep = new HashSet<>();
         keep.add(lossName);
-        for (String w : weightNames) keep.add(g.getVariable(w).getGradient().name());
+        for (String w : weightNames) keep.add(gradientOf(g, w));
         return keep;
     }
 
     /**
-     * The loss and weight gradients of graph {@code g} for the placeholders {@code ph}: replayed when
-     * this kind of pass has been recorded at these shapes (see {@link PassMemory#replay}), else through
-     * SameDiff (which records it). Results are copies; gradients come in {@link #weightNames()} order.
+     * Copies of the named results of one pass of {@code g} for the placeholders {@code ph}: replayed
+     * when this kind of pass has been recorded at these shapes (see {@link PassMemory#replay}), else
+     * run through SameDiff by {@code run}, which returns them by the same names (and recorded).
      */
-    private LossAndGradients gradientPass(SameDiff g, String kind, String lossName, Map<String, INDArray> ph) {
+    private Map<String, INDArray> pass(SameDiff g, String kind, boolean gradient, Supplier<Set<String>> results,
+                                       Map<String, INDArray> ph, Supplier<Map<String, INDArray>> run) {
         Map<String, INDArray> replayed = memory.replay(kind, ph);
-        if (replayed != null) {
-            Map<String, INDArray> grads = new LinkedHashMap<>();
-            for (String w : weightNames) grads.put(w, replayed.get(g.getVariable(w).getGradient().name()).dup());
-            return new LossAndGradients(replayed.get(lossName).getDouble(0), grads);
-        }
-        memory.beginPass(g, kind, true, () -> resultsOfGradientPass(g, lossName), ph);
-        OutAndGrad r = g.calculateGradientsAndOutputs(ph, List.of(lossName), weightNames);
+        if (replayed != null) return copies(replayed, results.get());
+        memory.beginPass(g, kind, gradient, results, ph);
+        Map<String, INDArray> out = copies(run.get(), results.get());
+        memory.recycle(); // the pass's arrays are handed out again on the next pass
+        return out;
+    }
+
+    private static Map<String, INDArray> copies(Map<String, INDArray> arrays, Set<String> names) {
+        Map<String, INDArray> out = new HashMap<>();
+        for (String n : names) out.put(n, arrays.get(n).dup());
+        return out;
+    }
+
+    /** The loss and weight gradients of graph {@code g} for {@code ph}; gradients in {@link #weightNames()} order. */
+    private LossAndGradients gradientPass(SameDiff g, String kind, String lossName, Map<String, INDArray> ph) {
+        Map<String, INDArray> r = pass(g, kind, true, () -> resultsOfGradientPass(g, lossName), ph, () -> {
+            OutAndGrad o = g.calculateGradientsAndOutputs(ph, List.of(lossName), weightNames);
+            Map<String, INDArray> byName = new HashMap<>();
+            byName.put(lossName, o.getOutputs().get(lossName));
+            for (String w : weightNames) byName.put(gradientOf(g, w), o.getGradients().get(w));
+            return byName;
+        });
         Map<String, INDArray> grads = new LinkedHashMap<>();
-        for (String w : weightNames) grads.put(w, r.getGradients().get(w).dup());
-        LossAndGradients result = new LossAndGradients(r.getOutputs().get(lossName).getDouble(0), grads);
-        memory.recycle();
-        return result;
+        for (String w : weightNames) grads.put(w, r.get(gradientOf(g, w)));
+        return new LossAndGradients(r.get(lossName).getDouble(0), grads);
     }
 
     /** [b, exampleShape...]. */
@@ -296,14 +317,7 @@ public final class ScoreNetwork {
         synchronized (this) {
             if (!memory.knows("forward") && x.size(0) > 1) predictNoise(firstRow(x), firstRow(labels));
             Map<String, INDArray> ph = Map.of(X, x.castTo(type), LABEL, labels.castTo(type));
-            Map<String, INDArray> replayed = memory.replay("forward", ph);
-            if (replayed != null) {
-                eps = replayed.get(output).dup();
-            } else {
-                memory.beginPass(sd, "forward", false, () -> Set.of(output), ph);
-                eps = sd.output(ph, output).get(output).dup();
-                memory.recycle();
-            }
+            eps = pass(sd, "forward", false, () -> Set.of(output), ph, () -> sd.output(ph, output)).get(output);
         }
         NativeMemory.collectIfDue();
         return eps;
@@ -398,14 +412,11 @@ public final class ScoreNetwork {
             refresh(g);
             Map<String, INDArray> ph = Map.of(LABEL, labels.reshape(rows).castTo(type),
                     VJP_V, v.reshape(batchShape(rows)).castTo(type));
-            Map<String, INDArray> replayed = memory.replay("vjp", ph);
-            if (replayed != null) return replayed.get(g.getVariable(VJP_X).getGradient().name()).reshape(x.shape()).dup();
-            memory.beginPass(g, "vjp", true, () -> Set.of(g.getVariable(VJP_X).getGradient().name()), ph);
-            INDArray grad = g.calculateGradients(ph, VJP_X).get(VJP_X);
-            // a copy: the pass's arrays are handed out again on the next pass
-            INDArray product = grad.reshape(x.shape()).dup();
-            memory.recycle();
-            return product;
+            Map<String, INDArray> r = pass(g, "vjp", true, () -> Set.of(gradientOf(g, VJP_X)), ph, () -> {
+                INDArray grad = g.calculateGradients(ph, VJP_X).get(VJP_X);
+                return Map.of(gradientOf(g, VJP_X), grad);
+            });
+            return r.get(gradientOf(g, VJP_X)).reshape(x.shape());
         }
     }
 }
