@@ -121,11 +121,17 @@ public final class NetworkBenchmark implements AutoCloseable {
     }
 
     /**
-     * Checks that sdex and PyTorch build the same network for {@code c}: equal parameter counts
-     * (else an {@link SdexException}), and returns the largest output difference on sdex's weights
-     * relative to the largest output.
+     * How closely the two implementations agree on sdex's weights: the largest difference of their
+     * outputs, and of their input VJPs {@code v^T d out / dx} (PyTorch's by autograd), each relative
+     * to the largest value of sdex's.
      */
-    public double sameFunction(Config c) throws IOException, InterruptedException {
+    public record Agreement(double output, double inputVjp) {}
+
+    /**
+     * Checks that sdex and PyTorch build the same network for {@code c}: equal parameter counts
+     * (else an {@link SdexException}), and returns how closely they agree.
+     */
+    public Agreement sameFunction(Config c) throws IOException, InterruptedException {
         Path dir = Files.createDirectories(work().resolve(c.name()));
         Path configJson = dir.resolve("config.json");
         JSON.writeValue(configJson.toFile(), c.torchConfig());
@@ -159,15 +165,16 @@ public final class NetworkBenchmark implements AutoCloseable {
                 .append(" runs after one warm-up. *train step*: forward, backward, global-norm clipping and Adam. ")
                 .append("*input VJP*: `v^T d eps_hat / dx`, the cost of one step of the likelihood ODE. Peak RSS: sdex's JVM ")
                 .append("(cumulative over the configurations above it), PyTorch's process per configuration. ")
-                .append("*same function*: the largest difference between the two outputs on the same weights ")
-                .append("(exported from sdex as .npy), relative to the largest output value.\n\n")
+                .append("*same function*: on the same weights (exported from sdex as .npy), the largest difference between ")
+                .append("the two outputs (forward row) and between the two input VJPs (input VJP row; PyTorch's by autograd, ")
+                .append("sdex's through SameDiff and replayed), relative to the largest value.\n\n")
                 .append("| config | parameters | same function | | sdex ms | PyTorch ms | sdex / PyTorch |\n")
                 .append("|---|---:|---:|---|---:|---:|---:|\n");
         for (Config c : configs) {
-            double difference = sameFunction(c);
+            Agreement difference = sameFunction(c);
             ScoreNetwork net = network(c, 0.0);
-            progress.accept(String.format(Locale.ROOT, "%s: %,d parameters in both; outputs differ by %.1e (relative)",
-                    c.name(), net.parameterCount(), difference));
+            progress.accept(String.format(Locale.ROOT, "%s: %,d parameters in both; outputs differ by %.1e, input VJPs by %.1e (relative)",
+                    c.name(), net.parameterCount(), difference.output(), difference.inputVjp()));
             Path configJson = work.resolve(c.name()).resolve("config.json");
 
             Times mine = time(net, c);
@@ -178,10 +185,9 @@ public final class NetworkBenchmark implements AutoCloseable {
             progress.accept(String.format(Locale.ROOT, "%s PyTorch: %s", c.name(), theirs));
             String label = c.name() + " " + Arrays.toString(c.shape()) + ", batch " + c.batch();
             String params = String.format(Locale.ROOT, "%,d", net.parameterCount());
-            String same = String.format(Locale.ROOT, "%.1e", difference);
-            row(md, label, params, same, "forward", mine.forward(), theirs.forward());
+            row(md, label, params, String.format(Locale.ROOT, "%.1e", difference.output()), "forward", mine.forward(), theirs.forward());
             row(md, "", "", "", "train step", mine.trainStep(), theirs.trainStep());
-            row(md, "", "", "", "input VJP", mine.inputVjp(), theirs.inputVjp());
+            row(md, "", "", String.format(Locale.ROOT, "%.1e", difference.inputVjp()), "input VJP", mine.inputVjp(), theirs.inputVjp());
             double theirPeak = theirs.peakRssMB();
             if (samplingSteps > 0 && SAMPLED.contains(c.name())) {
                 double mineMs = sampling(net);
@@ -220,7 +226,7 @@ public final class NetworkBenchmark implements AutoCloseable {
     }
 
     /** The relative output difference of the two implementations on sdex's weights (init scale 1: outputs of order 1). */
-    private double sameFunction(ScoreNetwork net, Config c, Path dir, Path script, Path configJson) throws IOException, InterruptedException {
+    private Agreement sameFunction(ScoreNetwork net, Config c, Path dir, Path script, Path configJson) throws IOException, InterruptedException {
         Path weights = Files.createDirectories(dir.resolve("weights"));
         for (Map.Entry<String, INDArray> w : net.weights().entrySet()) Npy.write(w.getValue(), weights.resolve(w.getKey() + ".npy"));
         long[] shape = new long[c.shape().length + 1];
@@ -230,11 +236,24 @@ public final class NetworkBenchmark implements AutoCloseable {
         INDArray labels = org.nd4j.linalg.factory.Nd4j.createFromArray(30f, 700f);
         Npy.write(x, dir.resolve("x.npy"));
         Npy.write(labels, dir.resolve("labels.npy"));
+        INDArray v = new Rng(6).normal(DataType.FLOAT, shape);
+        Npy.write(v, dir.resolve("v.npy"));
         INDArray mine = net.predictNoise(x, labels).castTo(DataType.DOUBLE);
+        // three calls: through SameDiff on a one-row plan and on the full batch, then replayed
+        List<INDArray> vjps = new ArrayList<>();
+        for (int i = 0; i < 3; i++) vjps.add(net.inputVjp(x, labels, v).castTo(DataType.DOUBLE));
         pythonJson(script, "check", configJson.toString(), dir.toString());
-        INDArray theirs = Npy.read(dir.resolve("torch_out.npy")).castTo(DataType.DOUBLE);
+        double output = relativeDifference(mine, Npy.read(dir.resolve("torch_out.npy")));
+        INDArray theirVjp = Npy.read(dir.resolve("torch_vjp.npy"));
+        double vjp = 0;
+        for (INDArray g : vjps) vjp = Math.max(vjp, relativeDifference(g, theirVjp));
+        return new Agreement(output, vjp);
+    }
+
+    /** The largest difference between two arrays relative to the largest magnitude of the first. */
+    private static double relativeDifference(INDArray mine, INDArray theirs) {
         double scale = Math.max(mine.amaxNumber().doubleValue(), 1e-30);
-        return mine.sub(theirs).amaxNumber().doubleValue() / scale;
+        return mine.sub(theirs.castTo(DataType.DOUBLE)).amaxNumber().doubleValue() / scale;
     }
 
     private Times time(ScoreNetwork net, Config c) {

@@ -135,7 +135,8 @@ public final class PassMemory extends AbstractMemoryMgr {
         runs.getSessions().computeIfAbsent(Thread.currentThread().getId(), id -> new InferenceSession(runs));
         installOn(g);
         if (g.getListeners() == null || !g.getListeners().contains(listener)) g.addListeners(listener);
-        current = plans.computeIfAbsent(kind, k -> new Plan(keep));
+        current = plans.computeIfAbsent(kind, k -> new Plan());
+        current.keep = keep; // this graph's: a plan may have been learnt on another graph of the same ops
         String signature = ReplayedPass.signature(kind, feed);
         boolean record = ReplayedPass.ENABLED && !current.recording
                 && !replays.containsKey(signature) && !refused.contains(signature);
@@ -269,13 +270,14 @@ public final class PassMemory extends AbstractMemoryMgr {
 
         @Override
         public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext, INDArray[] outputs) {
+            FastKernels.rerun(op.getOp(), opContext);
             if (current != null) current.afterOp(sd, op, opContext, outputs);
         }
     }
 
     /** One kind of pass: recorded once, then used to return arrays after their last reader. */
     private final class Plan {
-        private final Supplier<Set<String>> keep;
+        private Supplier<Set<String>> keep;
         /** The recorded ops, in execution order, with their inputs and outputs. */
         private final List<String> order = new ArrayList<>();
         private final List<List<String>> inputs = new ArrayList<>();
@@ -294,7 +296,6 @@ public final class PassMemory extends AbstractMemoryMgr {
         private ReplayedPass.Recorder recorder;
         private String signature;
 
-        Plan(Supplier<Set<String>> keep) { this.keep = keep; }
 
         void start(String replaySignature) {
             if (recorder != null) recorder.close();
@@ -317,7 +318,7 @@ public final class PassMemory extends AbstractMemoryMgr {
             List<String> out = op.getOutputsOfOp() == null ? List.of() : op.getOutputsOfOp();
             if (recording) {
                 order.add(op.getName());
-                inputs.add(List.copyOf(in));
+                inputs.add(valueInputs(op.getOp().opName(), in));
                 outputs.add(List.copyOf(out));
                 for (int j = 0; j < out.size() && j < outs.length; j++) {
                     INDArray a = outs[j];
@@ -360,6 +361,22 @@ public final class PassMemory extends AbstractMemoryMgr {
                 recorder = null;
             }
             if (recording && !order.isEmpty()) analyse();
+        }
+
+        /**
+         * The inputs whose values {@code op} reads. The backward ops of add, subtract and concat take
+         * their forward inputs only for the shapes (libnd4j reads nothing else from them), so those
+         * arrays may go back to the pool after their last real reader: otherwise every residual branch
+         * and every GroupNorm's pre-shift product would stay alive until the backward pass reached it
+         * just to lend its shape. The op still receives the same array objects, whatever they hold by then.
+         */
+        private static List<String> valueInputs(String op, List<String> in) {
+            int shapeOnly = switch (op) {
+                case "add_bp", "subtract_bp" -> Math.min(2, in.size());
+                case "concat_bp" -> Math.max(0, in.size() - 1);
+                default -> 0;
+            };
+            return List.copyOf(in.subList(shapeOnly, in.size()));
         }
 
         /**

@@ -46,17 +46,22 @@ import org.nd4j.linalg.factory.Nd4j;
  * arrays, which training updates in place ({@link #stillValid} checks that none was replaced);
  * random ops draw from ND4J's generator as they did in SameDiff (seed it first for the same masks).
  * Ops SameDiff does not execute through the native library (control flow, tensor arrays, external
- * gradients) are not replayed: the recording is refused and the pass stays with SameDiff. One op is
- * replaced: a convolution backward whose weight gradients nobody reads runs as a transposed
- * convolution (see {@code Recorder#backwardDataOnly}).
+ * gradients) are not replayed: the recording is refused and the pass stays with SameDiff. Some ops
+ * are replaced: a convolution backward whose weight gradients nobody reads runs as a transposed
+ * convolution (see {@code Recorder#backwardDataOnly}), and kernels that ND4J 1.0.0-M2.1 runs slowly
+ * run as faster native equivalents ({@link FastKernels}).
  */
 public final class ReplayedPass implements AutoCloseable {
     /** {@code -Dsdex.replay=false} runs every pass through SameDiff (for comparisons, or a future ND4J). */
     static final boolean ENABLED = !"false".equals(System.getProperty("sdex.replay"));
 
-    private enum Action { CUSTOM, LEGACY, FILL_ONE }
+    private enum Action { CUSTOM, LEGACY, FILL_ONE, KERNEL }
 
-    private record Step(DifferentialFunction op, OpContext context, Action action, INDArray output) {}
+    private record Step(DifferentialFunction op, OpContext context, Action action, INDArray output, FastKernels.Kernel kernel) {
+        Step(DifferentialFunction op, OpContext context, Action action, INDArray output) {
+            this(op, context, action, output, null);
+        }
+    }
 
     /** A graph array the steps read, expected to stay the same object. */
     private record Binding(SameDiff graph, String name, INDArray array) {}
@@ -66,14 +71,16 @@ public final class ReplayedPass implements AutoCloseable {
     private final Map<String, INDArray> results;
     private final List<Binding> bindings;
     private final Set<INDArray> arrays;
+    private final List<INDArray> scratch;
 
     private ReplayedPass(List<Step> steps, Map<String, INDArray> feeds, Map<String, INDArray> results,
-                         List<Binding> bindings, Set<INDArray> arrays) {
+                         List<Binding> bindings, Set<INDArray> arrays, List<INDArray> scratch) {
         this.steps = steps;
         this.feeds = feeds;
         this.results = results;
         this.bindings = bindings;
         this.arrays = arrays;
+        this.scratch = scratch;
     }
 
     /** Whether every weight and constant the steps read is still the array the graph holds. */
@@ -111,6 +118,7 @@ public final class ReplayedPass implements AutoCloseable {
             case CUSTOM -> ex.exec((CustomOp) s.op, s.context);
             case LEGACY -> ex.exec((Op) s.op, s.context);
             case FILL_ONE -> s.output.assign(1.0f);
+            case KERNEL -> s.kernel.run(ex);
         }
     }
 
@@ -127,7 +135,8 @@ public final class ReplayedPass implements AutoCloseable {
         }
 
         static void add(Step s, long nanos) {
-            String key = s.op.opName() + " " + (s.output == null ? "" : Arrays.toString(s.output.shape()));
+            String name = s.kernel != null ? s.kernel.name() : s.op.opName();
+            String key = name + " " + (s.output == null ? "" : Arrays.toString(s.output.shape()));
             long[] t = TOTALS.computeIfAbsent(key, k -> new long[2]);
             t[0] += nanos;
             t[1]++;
@@ -157,24 +166,22 @@ public final class ReplayedPass implements AutoCloseable {
     /** Number of native calls per run. */
     public int size() { return steps.size(); }
 
-    /** Frees the prepared contexts and the placeholder copies (the pass's own arrays stay with the pool). */
+    /** Frees the prepared contexts, the placeholder copies and scratch arrays (the pass's own arrays stay with the pool). */
     @Override
     public void close() {
         closeAll(steps);
         for (INDArray f : feeds.values()) if (f.closeable()) f.close();
+        for (INDArray a : scratch) if (a.closeable()) a.close();
     }
 
     private static void closeAll(List<Step> steps) {
-        for (Step s : steps) if (s.context != null) closeQuietly(s.context);
-    }
-
-    private static void closeQuietly(OpContext c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            // a context that cannot be closed only keeps its small native struct
+        for (Step s : steps) {
+            if (s.context != null) closeQuietly(s.context);
+            if (s.kernel != null) s.kernel.close();
         }
     }
+
+    private static void closeQuietly(OpContext c) { FastKernels.closeQuietly(c); }
 
     /**
      * Collects the ops of one SameDiff pass as they execute (fed from a listener, before SameDiff
@@ -191,6 +198,8 @@ public final class ReplayedPass implements AutoCloseable {
         private final List<Binding> bindings = new ArrayList<>();
         /** Arrays that a pass-through or view op passed on: their values may be read under another name. */
         private final Set<INDArray> aliased = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** Work arrays of the faster kernels, one per data type and shape (the steps run one at a time). */
+        private final Map<String, INDArray> scratch = new LinkedHashMap<>();
         private String refusal;
 
         String refusal() { return refusal; }
@@ -306,13 +315,31 @@ public final class ReplayedPass implements AutoCloseable {
                 return null;
             }
             backwardDataOnly(out.values());
+            if (FastKernels.enabled()) fasterKernels();
             Set<INDArray> written = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Step s : steps) {
-                if (s.context == null) written.add(s.output);
+                if (s.kernel != null) written.addAll(s.kernel.outputs());
+                else if (s.context == null) written.add(s.output);
                 else written.addAll(s.context.getOutputArrays());
             }
             written.addAll(feeds.values());
-            return new ReplayedPass(List.copyOf(steps), feeds, Collections.unmodifiableMap(out), List.copyOf(bindings), written);
+            written.addAll(scratch.values());
+            return new ReplayedPass(List.copyOf(steps), feeds, Collections.unmodifiableMap(out), List.copyOf(bindings), written,
+                    List.copyOf(scratch.values()));
+        }
+
+        /** Steps whose kernel has a faster equivalent ({@link FastKernels}) run that instead. */
+        private void fasterKernels() {
+            for (int i = 0; i < steps.size(); i++) {
+                Step s = steps.get(i);
+                if (s.context == null || (s.action != Action.CUSTOM && s.action != Action.LEGACY)) continue;
+                FastKernels.Kernel k = FastKernels.of(s.op, s.context.getInputArrays(), s.context.getOutputArrays(),
+                        like -> scratch.computeIfAbsent(like.dataType() + Arrays.toString(like.shape()),
+                                key -> Nd4j.createUninitialized(like.dataType(), like.shape())));
+                if (k == null) continue;
+                closeQuietly(s.context);
+                steps.set(i, new Step(s.op, null, Action.KERNEL, s.output, k));
+            }
         }
 
         /**
@@ -359,12 +386,12 @@ public final class ReplayedPass implements AutoCloseable {
             if (aliased.contains(a)) return false;
             for (int j = i + 1; j < steps.size(); j++) {
                 Step s = steps.get(j);
-                if (s.context == null) {
+                if (s.context == null && s.kernel == null) {
                     if (s.output == a) return true;
                     continue;
                 }
-                for (INDArray x : s.context.getInputArrays()) if (x == a) return false;
-                for (INDArray x : s.context.getOutputArrays()) if (x == a) return true;
+                for (INDArray x : s.kernel != null ? s.kernel.inputs() : s.context.getInputArrays()) if (x == a) return false;
+                for (INDArray x : s.kernel != null ? s.kernel.outputs() : s.context.getOutputArrays()) if (x == a) return true;
             }
             for (INDArray r : results) if (r == a) return false;
             return true;
@@ -374,6 +401,8 @@ public final class ReplayedPass implements AutoCloseable {
         void close() {
             closeAll(steps);
             steps.clear();
+            for (INDArray a : scratch.values()) if (a.closeable()) a.close();
+            scratch.clear();
         }
 
         private static long[] longs(List<Long> l) {

@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.nd4j.autodiff.samediff.ArrayHolder;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -131,9 +133,27 @@ public final class ScoreNetwork {
         }
     }
 
-    /** Copies the live weights into a second graph's own arrays (SameDiff keeps a copy of what setArray gets). */
+    /**
+     * Makes a second graph read the training graph's weight arrays themselves (as variables or, after
+     * {@code convertToConstants}, as constants): SameDiff's default holder copies every array it is
+     * given (and per thread), which for the CIFAR config kept two more 247 MB copies of the weights
+     * and copied them in before every pass. Training updates those arrays in place, so the second
+     * graph always sees the live weights.
+     */
+    private void shareWeights(SameDiff g, boolean asConstants) {
+        ArrayHolder holder = new SingleThreadArrayHolder();
+        holder.initFrom(asConstants ? g.getConstantArrays() : g.getVariablesArrays());
+        for (String n : weightNames) holder.setArray(n, sd.getVariable(n).getArr());
+        if (asConstants) g.setConstantArrays(holder);
+        else g.setVariablesArrays(holder);
+    }
+
+    /** Copies the live weights into a second graph's arrays, where they are not already the same arrays. */
     private void refresh(SameDiff g) {
-        for (String n : weightNames) g.getVariable(n).getArr().assign(sd.getVariable(n).getArr());
+        for (String n : weightNames) {
+            INDArray mine = g.getVariable(n).getArr(), live = sd.getVariable(n).getArr();
+            if (mine != live) mine.assign(live);
+        }
     }
 
     /** The arrays reused between passes (for tests). */
@@ -277,6 +297,13 @@ public final class ScoreNetwork {
             result = gradientPass(sd, "train", loss, ph);
         } else {
             long rows = xt.size(0);
+            if (!memory.knows("train-dropout") && rows > 1) {
+                // the plan is learnt on a throw-away one-row graph of the same ops, so that the first
+                // full pass already returns arrays after their last reader (a pass without a plan
+                // keeps all of them: 5 GB for the CIFAR config at batch 8)
+                new TrainGraph(1).run(Map.of(X, firstRow(xt), LABEL, firstRow(labels), TARGET, firstRow(noise),
+                        WEIGHT, firstRow(lossWeights)), layerSeed);
+            }
             if (trainGraph == null || trainGraph.rows != rows) trainGraph = new TrainGraph(rows);
             result = trainGraph.run(ph, layerSeed);
         }
@@ -286,9 +313,8 @@ public final class ScoreNetwork {
 
     /**
      * The network built with {@link NetworkModel#defineForTraining} for a fixed batch size and the
-     * same loss. The weights live in the main graph (the optimizer updates those arrays); they are
-     * copied in before every step, a copy of the parameters that is small next to a forward and
-     * backward pass. Gradients come back under the same names.
+     * same loss. It reads the main graph's weight arrays (the optimizer updates those in place, see
+     * {@link #shareWeights}). Gradients come back under the same names.
      */
     private final class TrainGraph {
         private final long rows;
@@ -302,6 +328,7 @@ public final class ScoreNetwork {
             SDVariable label = g.placeHolder(LABEL, type, rows);
             lossName = attachLoss(g, model.defineForTraining(g, x, label), rows);
             checkSameWeights(g, null);
+            shareWeights(g, false);
         }
 
         LossAndGradients run(Map<String, INDArray> ph, long layerSeed) {
@@ -376,10 +403,8 @@ public final class ScoreNetwork {
     }
 
     /**
-     * The network on a variable input and the loss sum(eps_hat * v). SameDiff copies arrays handed
-     * to {@code setArray}, so this graph keeps its own weight arrays, refreshed from the training
-     * graph's live arrays before every product (a copy of the parameters: small next to a forward
-     * and backward pass, and it can never go stale however the weights were changed).
+     * The network on a variable input and the loss sum(eps_hat * v), its weights constants that are
+     * the training graph's live arrays ({@link #shareWeights}).
      */
     private final class VjpGraph {
         private final SameDiff g;
@@ -398,6 +423,7 @@ public final class ScoreNetwork {
             List<SDVariable> weights = new ArrayList<>();
             for (String n : weightNames) weights.add(g.getVariable(n));
             g.convertToConstants(weights);
+            shareWeights(g, true);
             // the array the graph reads (the holder's own), to overwrite in place
             input = g.getVariable(VJP_X).getArr();
         }

@@ -332,9 +332,16 @@ def main():
                 raise SystemExit('no sdex weight for ' + name)
         net.load_state_dict(state)
         net.eval()
+        x = torch.from_numpy(np.load(os.path.join(d, 'x.npy')))
+        labels = torch.from_numpy(np.load(os.path.join(d, 'labels.npy')))
         with torch.no_grad():
-            y = net(torch.from_numpy(np.load(os.path.join(d, 'x.npy'))), torch.from_numpy(np.load(os.path.join(d, 'labels.npy'))))
+            y = net(x, labels)
         np.save(os.path.join(d, 'torch_out.npy'), y.numpy())
+        v = os.path.join(d, 'v.npy')
+        if os.path.exists(v):  # the input VJP v^T d out / dx, by autograd
+            xi = x.clone().requires_grad_(True)
+            (g,) = torch.autograd.grad((net(xi, labels) * torch.from_numpy(np.load(v))).sum(), xi)
+            np.save(os.path.join(d, 'torch_vjp.npy'), g.numpy())
         print(json.dumps({'loaded': loaded}))
     elif mode == 'sample':
         ms = sample(net, config, int(sys.argv[3]), int(sys.argv[4]))

@@ -15,7 +15,8 @@ import org.sdex.core.plugin.PluginLoader;
 /**
  * The benchmark compares the same computation: sdex's ddpmpp and the PyTorch network of
  * {@code sdex bench network} have the same parameter count and, on sdex's weights exported
- * through .npy files, the same outputs to float32 tolerance. Needs a python3 with torch (Debian's
+ * through .npy files, the same outputs and the same input VJPs (PyTorch's by autograd; sdex's
+ * through SameDiff with its memory plan, and replayed) to float32 tolerance. Needs a python3 with torch (Debian's
  * python3-torch, which .ci/run installs); skipped where there is none.
  */
 class TorchEquivalenceTest {
@@ -45,16 +46,21 @@ class TorchEquivalenceTest {
 
     @Test
     void bigganBlocksComputeTheSameFunction() throws Exception {
-        assertThat(bench.sameFunction(small("biggan", "biggan", 16))).isLessThan(1e-4);
+        assertAgree(bench.sameFunction(small("biggan", "biggan", 16)));
     }
 
     @Test
     void ddpmBlocksWithoutSkipRescaleComputeTheSameFunction() throws Exception {
-        assertThat(bench.sameFunction(small("ddpm", "ddpm", 16, "skipRescale", false, "numResBlocks", 2))).isLessThan(1e-4);
+        assertAgree(bench.sameFunction(small("ddpm", "ddpm", 16, "skipRescale", false, "numResBlocks", 2)));
     }
 
     @Test
     void theBenchmarkConfigurationsComputeTheSameFunction() throws Exception {
-        assertThat(bench.sameFunction(NetworkBenchmark.CONFIGS.get("cpu"))).isLessThan(1e-4);
+        assertAgree(bench.sameFunction(NetworkBenchmark.CONFIGS.get("cpu")));
+    }
+
+    private static void assertAgree(NetworkBenchmark.Agreement a) {
+        assertThat(a.output()).as("outputs").isLessThan(1e-4);
+        assertThat(a.inputVjp()).as("input VJPs").isLessThan(1e-4);
     }
 }

@@ -27,9 +27,8 @@ import org.sdex.spi.random.Rng;
  *
  * <p>Speed notes (ND4J 1.0.0-M2.1): convolutions run through oneDNN with YXIO weights (OIYX has no
  * working backward op), so conv weights are permuted in the graph. GroupNorm is computed as one
- * {@code moments} op for the statistics and a per-(example, channel) scale and shift folded into a
- * batched matmul with diagonal matrices; the plain broadcast multiply's backward op is the slowest
- * part of every other formulation that was measured (see {@link #groupNorm}).
+ * {@code moments} op for the statistics and a per-(example, channel) scale and shift applied as
+ * broadcast ops (see {@link #groupNorm}).
  */
 final class Layers {
     static final double GROUP_NORM_EPS = 1e-6;
@@ -145,14 +144,13 @@ final class Layers {
     /**
      * nn.GroupNorm(min(C/4, 32), C, eps=1e-6) with parameters {@code prefix}weight/bias on x [B, C, H, W].
      *
-     * <p>Statistics come from one native {@code moments} op over [B, G, C/G·H·W]; scale and shift
+     * <p>Statistics come from one native {@code moments} op per channel, combined per group; scale and shift
      * are folded per (example, channel) into {@code s = gamma · rstd} and {@code t = beta - mean · s}
-     * (small tensors), and {@code y = s x + t} is applied to the [B·G, C/G, H·W] view as a batched
-     * matmul with diagonal [C/G, C/G] matrices plus a broadcast add. Measured forward+backward on
-     * [16, 128, 32, 32] (2 shared cores): composed from primitives 330 ms, native layer_norm on the
-     * group view plus affine 169 ms, standardize plus affine 130 ms, this formulation 56 ms
-     * (forward 14 ms); the same y with a broadcast multiply instead of the matmul costs 118 ms,
-     * almost all of it in the broadcast multiply's backward op.
+     * (small tensors), and {@code y = s x + t} is two broadcast ops on x. M2.1's backward op of that
+     * broadcast multiply is pathological (37–54 ms on [32, 64, 28, 28]); replayed passes run it as a
+     * broadcast multiply, a product and a sum instead (1.5 ms, see {@code FastKernels}). The earlier
+     * form — the scale as a batched matmul with diagonal [C/G, C/G] matrices — cost 3.0 ms forward and
+     * 5.5 ms backward there against 0.3 and 2.6 ms now.
      */
     SDVariable groupNorm(String prefix, SDVariable x, long c, long h, long w) {
         int g = NcsnppConfig.groups(c);
@@ -160,14 +158,17 @@ final class Layers {
         long per = c / g;
         SDVariable gamma = ones(prefix + "weight", c);
         SDVariable beta = zeros(prefix + "bias", c);
-        SDVariable[] mv = sd.math.moments(x.reshape(-1, g, per * h * w), new int[] {2}, true);
-        SDVariable rstd = sd.math.rsqrt(mv[1].add(GROUP_NORM_EPS));
+        // per-channel moments of x itself (a reshape to groups would be a full copy, kept for the
+        // backward op), then the groups' by the law of total variance: exact, and stable
+        SDVariable[] mv = sd.math.moments(x, new int[] {2, 3}, false);
+        SDVariable channelMean = mv[0].reshape(-1, g, per);
+        SDVariable mean = channelMean.mean(true, 2);
+        SDVariable spread = sd.math.square(channelMean.sub(mean)).mean(true, 2);
+        SDVariable variance = mv[1].reshape(-1, g, per).mean(true, 2).add(spread);
+        SDVariable rstd = sd.math.rsqrt(variance.add(GROUP_NORM_EPS));
         SDVariable s = gamma.reshape(1, g, per).mul(rstd);
-        SDVariable t = beta.reshape(1, g, per).sub(mv[0].mul(s));
-        SDVariable eye = constant("ncsnpp/eye" + per, () -> Nd4j.eye(per).castTo(type).reshape(1, per, per));
-        SDVariable diag = s.reshape(-1, per, 1).mul(eye);
-        SDVariable y = sd.mmul(diag, x.reshape(-1, per, h * w)).add(t.reshape(-1, per, 1));
-        return y.reshape(-1, c, h, w);
+        SDVariable t = beta.reshape(1, g, per).sub(mean.mul(s));
+        return x.mul(s.reshape(-1, c, 1, 1)).add(t.reshape(-1, c, 1, 1));
     }
 
     /**

@@ -1,0 +1,200 @@
+package org.sdex.core.memory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Swish;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.SwishDerivative;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Faster native equivalents, for replayed passes, of ND4J 1.0.0-M2.1 kernels that are slow for what
+ * they compute. Each is a short sequence of other native calls on the op's own arrays (and, where
+ * needed, a scratch array of the replay's), equal to the original to float32 rounding
+ * ({@code FastKernelsTest}). Measured on 2 shared AVX-512 cores:
+ *
+ * <ul>
+ *   <li>{@code swish} and {@code _swishderivative} are scalar loops over {@code exp} (1.35 and 3.0 ms
+ *       on 401,408 floats); through the identity {@code sigmoid(x) = (1 + tanh(x/2)) / 2} they use
+ *       oneDNN's vectorised {@code tanh} / {@code tanh_bp} plus a few streaming arithmetic passes
+ *       (0.6 and 1.2 ms).
+ *   <li>{@code multiply_bp} with one broadcast operand (GroupNorm's per-channel scale) takes 37–54 ms
+ *       on [32, 64, 784] × [32, 64, 1]; the same gradients as a broadcast {@code multiply}, a
+ *       pairwise product and a sum over the broadcast axes take 1.5 ms.
+ * </ul>
+ *
+ * Passes through SameDiff get the same bits: {@link #rerun} overwrites such an op's outputs with the
+ * equivalent's right after SameDiff ran it. {@code -Dsdex.replay.kernels=false} keeps M2.1's kernels
+ * everywhere.
+ */
+final class FastKernels {
+    private FastKernels() {}
+
+    /** Whether replays recorded from now on use the faster kernels. */
+    static boolean enabled() { return !"false".equals(System.getProperty("sdex.replay.kernels")); }
+
+    /** A replacement: native calls run in order, reading {@code inputs} and writing {@code outputs} (the op's). */
+    record Kernel(String name, List<INDArray> inputs, List<INDArray> outputs, List<Call> calls) {
+        void run(OpExecutioner ex) {
+            for (Call c : calls) c.run(ex);
+        }
+
+        void close() {
+            for (Call c : calls) if (c.context != null) closeQuietly(c.context);
+        }
+    }
+
+    /** One native call: a custom op on a prepared context, or a legacy op holding its arrays. */
+    record Call(Object op, OpContext context) {
+        void run(OpExecutioner ex) {
+            if (context != null) ex.exec((CustomOp) op, context);
+            else ex.exec((Op) op);
+        }
+    }
+
+    /**
+     * The faster equivalent of {@code op} reading {@code in} and writing {@code out}, or null where
+     * there is none for these arrays. {@code scratch} gives a work array shaped like its argument.
+     */
+    static Kernel of(DifferentialFunction op, List<INDArray> in, List<INDArray> out, Function<INDArray, INDArray> scratch) {
+        if (!allPlainFloat(in) || !allPlainFloat(out)) return null;
+        if (op instanceof Swish && in.size() == 1 && out.size() == 1 && in.get(0) != out.get(0)
+                && in.get(0).length() == out.get(0).length()) {
+            return swish(in, out);
+        }
+        if (op instanceof SwishDerivative && in.size() == 1 && out.size() == 1 && in.get(0) != out.get(0)
+                && in.get(0).length() == out.get(0).length()) {
+            return swishDerivative(in, out, scratch.apply(in.get(0)));
+        }
+        if ("multiply_bp".equals(op.opName()) && in.size() == 3 && out.size() == 2) {
+            return broadcastMultiplyBackward(in, out, scratch);
+        }
+        return null;
+    }
+
+    /** swish(x) = x sigmoid(x) = (x/2)(1 + tanh(x/2)), into z. */
+    /**
+     * Overwrites the outputs of an op SameDiff has just run with its faster equivalent's, so that passes
+     * through SameDiff and replays of them give the same bits (a run stays reproducible whichever
+     * path each pass took, e.g. after resuming from a checkpoint). Work arrays are freed at once.
+     */
+    static void rerun(DifferentialFunction op, OpContext ctx) {
+        if (ctx == null || !enabled()) return;
+        List<INDArray> work = new ArrayList<>(1);
+        Kernel k = of(op, ctx.getInputArrays(), ctx.getOutputArrays(), like -> {
+            INDArray a = Nd4j.createUninitialized(like.dataType(), like.shape());
+            work.add(a);
+            return a;
+        });
+        try {
+            if (k != null) k.run(Nd4j.getExecutioner());
+        } finally {
+            if (k != null) k.close();
+            for (INDArray a : work) if (a.closeable()) a.close();
+        }
+    }
+
+    private static Kernel swish(List<INDArray> in, List<INDArray> out) {
+        INDArray x = in.get(0), z = out.get(0);
+        return new Kernel("swish (tanh)", in, out, List.of(
+                legacy(new ScalarMultiplication(x, null, z, 0.5)),
+                custom("tanh", z, z),
+                legacy(new ScalarAdd(z, null, z, 1.0)),
+                custom("multiply", z, z, x),
+                legacy(new ScalarMultiplication(z, null, z, 0.5))));
+    }
+
+    /**
+     * swish'(x) = sigmoid(x) + x sigmoid(x)(1 - sigmoid(x)) = (1 + t)/2 + x (1 - t²)/4 with
+     * t = tanh(x/2), into d; {@code tanh_bp(x/2, x)} gives {@code x (1 - t²)} in one pass.
+     */
+    private static Kernel swishDerivative(List<INDArray> in, List<INDArray> out, INDArray s) {
+        INDArray x = in.get(0), d = out.get(0);
+        return new Kernel("_swishderivative (tanh)", in, out, List.of(
+                legacy(new ScalarMultiplication(x, null, s, 0.5)),
+                custom("tanh_bp", d, s, x),
+                custom("tanh", s, s),
+                legacy(new ScalarMultiplication(d, null, d, 0.5)),
+                custom("add", d, d, s),
+                legacy(new ScalarAdd(d, null, d, 1.0)),
+                legacy(new ScalarMultiplication(d, null, d, 0.5))));
+    }
+
+    /**
+     * multiply_bp(x, y, g) -> (g y, g x) where one of x, y is broadcast along some axes (same rank,
+     * size 1 there): its gradient is g times the other summed over those axes.
+     */
+    private static Kernel broadcastMultiplyBackward(List<INDArray> in, List<INDArray> out, Function<INDArray, INDArray> scratch) {
+        INDArray x = in.get(0), y = in.get(1), g = in.get(2), dx = out.get(0), dy = out.get(1);
+        boolean xFull = Arrays.equals(x.shape(), g.shape()), yFull = Arrays.equals(y.shape(), g.shape());
+        if (xFull == yFull) return null; // both full: the op is fast; neither: not this pattern
+        INDArray full = xFull ? x : y, small = xFull ? y : x;
+        INDArray dFull = xFull ? dx : dy, dSmall = xFull ? dy : dx;
+        if (small.rank() != g.rank() || small.length() < 2 || !Arrays.equals(dFull.shape(), g.shape())
+                || !Arrays.equals(dSmall.shape(), small.shape())) {
+            return null;
+        }
+        List<Integer> axes = new ArrayList<>();
+        List<Long> kept = new ArrayList<>();
+        for (int d = 0; d < g.rank(); d++) {
+            if (small.size(d) == g.size(d)) kept.add(g.size(d));
+            else if (small.size(d) == 1) axes.add(d);
+            else return null;
+        }
+        INDArray work = scratch.apply(g);
+        INDArray sums = dSmall.reshape('c', kept.stream().mapToLong(Long::longValue).toArray());
+        if (sums.data().address() != dSmall.data().address()) return null; // must be a view
+        return new Kernel("multiply_bp (broadcast)", in, out, List.of(
+                custom("multiply", dFull, g, small),
+                custom("multiply", work, g, full),
+                legacy(new Sum(work, sums, axes.stream().mapToInt(Integer::intValue).toArray()))));
+    }
+
+    private static Call legacy(Op op) { return new Call(op, null); }
+
+    private static Call custom(String name, INDArray out, INDArray... in) {
+        DynamicCustomOp op = DynamicCustomOp.builder(name).build();
+        OpContext c = Nd4j.getExecutioner().buildContext();
+        c.setInputArrays(in);
+        c.setOutputArrays(out);
+        return new Call(op, c);
+    }
+
+    /** Contiguous row-major float32 arrays: what the replacements are written for. */
+    private static boolean allPlainFloat(List<INDArray> arrays) {
+        for (INDArray a : arrays) {
+            if (a == null || a.dataType() != DataType.FLOAT || a.isEmpty() || a.offset() != 0 || !packedRowMajor(a)) return false;
+        }
+        return true;
+    }
+
+    /** Row-major without gaps (the stride of a dimension of size 1 does not matter). */
+    private static boolean packedRowMajor(INDArray a) {
+        long expected = 1;
+        for (int d = a.rank() - 1; d >= 0; d--) {
+            if (a.size(d) != 1 && a.stride(d) != expected) return false;
+            expected *= a.size(d);
+        }
+        return true;
+    }
+
+    static void closeQuietly(OpContext c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // a context that cannot be closed only keeps its small native struct
+        }
+    }
+}
