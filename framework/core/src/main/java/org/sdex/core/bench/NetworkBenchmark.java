@@ -172,6 +172,10 @@ public final class NetworkBenchmark implements AutoCloseable {
                 .append("|---|---:|---:|---|---:|---:|---:|\n");
         for (Config c : configs) {
             Agreement difference = sameFunction(c);
+            // the check's network is garbage now: free its native arrays before the timed network is
+            // built, so that the peak below is the timed network's own (PyTorch checks in another process)
+            System.gc();
+            System.runFinalization();
             ScoreNetwork net = network(c, 0.0);
             progress.accept(String.format(Locale.ROOT, "%s: %,d parameters in both; outputs differ by %.1e, input VJPs by %.1e (relative)",
                     c.name(), net.parameterCount(), difference.output(), difference.inputVjp()));

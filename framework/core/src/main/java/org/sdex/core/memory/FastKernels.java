@@ -88,21 +88,16 @@ final class FastKernels {
     /**
      * Overwrites the outputs of an op SameDiff has just run with its faster equivalent's, so that passes
      * through SameDiff and replays of them give the same bits (a run stays reproducible whichever
-     * path each pass took, e.g. after resuming from a checkpoint). Work arrays are freed at once.
+     * path each pass took, e.g. after resuming from a checkpoint).
      */
-    static void rerun(DifferentialFunction op, OpContext ctx) {
+    static void rerun(DifferentialFunction op, OpContext ctx, Function<INDArray, INDArray> scratch) {
         if (ctx == null || !enabled()) return;
-        List<INDArray> work = new ArrayList<>(1);
-        Kernel k = of(op, ctx.getInputArrays(), ctx.getOutputArrays(), like -> {
-            INDArray a = Nd4j.createUninitialized(like.dataType(), like.shape());
-            work.add(a);
-            return a;
-        });
+        Kernel k = of(op, ctx.getInputArrays(), ctx.getOutputArrays(), scratch);
+        if (k == null) return;
         try {
-            if (k != null) k.run(Nd4j.getExecutioner());
+            k.run(Nd4j.getExecutioner());
         } finally {
-            if (k != null) k.close();
-            for (INDArray a : work) if (a.closeable()) a.close();
+            k.close();
         }
     }
 

@@ -17,7 +17,7 @@ package org.sdex.core.memory;
 public final class NativeMemory {
     private static final long MIN_INTERVAL_NANOS = 1_000_000_000L;
     static final int MAX_SHARE_PERCENT = 5;
-    static final int GROWTH_MB = 256;
+    static final int GROWTH_MB = 64;
 
     private static long last = System.nanoTime();
     private static long lastDuration;

@@ -78,6 +78,8 @@ public final class PassMemory extends AbstractMemoryMgr {
     private final Map<String, Long> replayUsed = new HashMap<>();
     /** Signatures whose recording was refused: they stay with SameDiff. */
     private final Set<String> refused = new HashSet<>();
+    /** The replays' work arrays by data type and length (see {@link #scratchLike}). */
+    private final Map<String, INDArray> scratch = new HashMap<>();
     /** Arrays that replays write: never closed while a replay holds them. */
     private final Map<INDArray, Integer> pinned = new IdentityHashMap<>();
     private Plan current;
@@ -237,6 +239,16 @@ public final class PassMemory extends AbstractMemoryMgr {
         free.computeIfAbsent(Key.of(a.dataType(), a.shape()), k -> new ArrayDeque<>()).add(a);
     }
 
+    /**
+     * A work array shaped like {@code like} for the replays' faster kernels: a view of one buffer per
+     * data type and length, shared by all replays of this manager (they run one at a time).
+     */
+    private INDArray scratchLike(INDArray like) {
+        INDArray buffer = scratch.computeIfAbsent(like.dataType() + ":" + like.length(),
+                k -> Nd4j.createUninitialized(like.dataType(), like.length()));
+        return buffer.reshape('c', like.shape());
+    }
+
     /** Installs this manager on every session {@code g} and its gradient function have. */
     private void installOn(SameDiff g) {
         for (SameDiff s : new SameDiff[] {g, g.getFunction("grad")}) {
@@ -256,6 +268,8 @@ public final class PassMemory extends AbstractMemoryMgr {
     @Override
     public void close() {
         for (String k : new ArrayList<>(replays.keySet())) drop(k);
+        for (INDArray a : scratch.values()) if (a.closeable()) a.close();
+        scratch.clear();
         free.clear();
         inUse.clear();
         lastUse.clear();
@@ -270,7 +284,7 @@ public final class PassMemory extends AbstractMemoryMgr {
 
         @Override
         public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext, INDArray[] outputs) {
-            FastKernels.rerun(op.getOp(), opContext);
+            FastKernels.rerun(op.getOp(), opContext, PassMemory.this::scratchLike);
             if (current != null) current.afterOp(sd, op, opContext, outputs);
         }
     }
@@ -300,7 +314,7 @@ public final class PassMemory extends AbstractMemoryMgr {
         void start(String replaySignature) {
             if (recorder != null) recorder.close();
             signature = replaySignature;
-            recorder = replaySignature == null ? null : new ReplayedPass.Recorder();
+            recorder = replaySignature == null ? null : new ReplayedPass.Recorder(PassMemory.this::scratchLike);
             arrays.clear();
             holder.clear();
             cursor = 0;
@@ -364,8 +378,9 @@ public final class PassMemory extends AbstractMemoryMgr {
         }
 
         /**
-         * The inputs whose values {@code op} reads. The backward ops of add, subtract and concat take
-         * their forward inputs only for the shapes (libnd4j reads nothing else from them), so those
+         * The inputs whose values {@code op} reads. The backward ops of add, subtract, concat, average
+         * pooling and nearest upsampling take their forward inputs only for the shapes (libnd4j reads
+         * nothing else from them), so those
          * arrays may go back to the pool after their last real reader: otherwise every residual branch
          * and every GroupNorm's pre-shift product would stay alive until the backward pass reached it
          * just to lend its shape. The op still receives the same array objects, whatever they hold by then.
@@ -373,6 +388,7 @@ public final class PassMemory extends AbstractMemoryMgr {
         private static List<String> valueInputs(String op, List<String> in) {
             int shapeOnly = switch (op) {
                 case "add_bp", "subtract_bp" -> Math.min(2, in.size());
+                case "avgpool2d_bp", "upsampling2d_bp" -> Math.min(1, in.size());
                 case "concat_bp" -> Math.max(0, in.size() - 1);
                 default -> 0;
             };

@@ -71,16 +71,14 @@ public final class ReplayedPass implements AutoCloseable {
     private final Map<String, INDArray> results;
     private final List<Binding> bindings;
     private final Set<INDArray> arrays;
-    private final List<INDArray> scratch;
 
     private ReplayedPass(List<Step> steps, Map<String, INDArray> feeds, Map<String, INDArray> results,
-                         List<Binding> bindings, Set<INDArray> arrays, List<INDArray> scratch) {
+                         List<Binding> bindings, Set<INDArray> arrays) {
         this.steps = steps;
         this.feeds = feeds;
         this.results = results;
         this.bindings = bindings;
         this.arrays = arrays;
-        this.scratch = scratch;
     }
 
     /** Whether every weight and constant the steps read is still the array the graph holds. */
@@ -166,12 +164,11 @@ public final class ReplayedPass implements AutoCloseable {
     /** Number of native calls per run. */
     public int size() { return steps.size(); }
 
-    /** Frees the prepared contexts, the placeholder copies and scratch arrays (the pass's own arrays stay with the pool). */
+    /** Frees the prepared contexts and the placeholder copies (the pass's own arrays stay with the pool). */
     @Override
     public void close() {
         closeAll(steps);
         for (INDArray f : feeds.values()) if (f.closeable()) f.close();
-        for (INDArray a : scratch) if (a.closeable()) a.close();
     }
 
     private static void closeAll(List<Step> steps) {
@@ -198,9 +195,11 @@ public final class ReplayedPass implements AutoCloseable {
         private final List<Binding> bindings = new ArrayList<>();
         /** Arrays that a pass-through or view op passed on: their values may be read under another name. */
         private final Set<INDArray> aliased = Collections.newSetFromMap(new IdentityHashMap<>());
-        /** Work arrays of the faster kernels, one per data type and shape (the steps run one at a time). */
-        private final Map<String, INDArray> scratch = new LinkedHashMap<>();
+        /** Work arrays of the faster kernels, shaped like the argument (shared: passes run one at a time). */
+        private final java.util.function.Function<INDArray, INDArray> scratch;
         private String refusal;
+
+        Recorder(java.util.function.Function<INDArray, INDArray> scratch) { this.scratch = scratch; }
 
         String refusal() { return refusal; }
 
@@ -323,9 +322,7 @@ public final class ReplayedPass implements AutoCloseable {
                 else written.addAll(s.context.getOutputArrays());
             }
             written.addAll(feeds.values());
-            written.addAll(scratch.values());
-            return new ReplayedPass(List.copyOf(steps), feeds, Collections.unmodifiableMap(out), List.copyOf(bindings), written,
-                    List.copyOf(scratch.values()));
+            return new ReplayedPass(List.copyOf(steps), feeds, Collections.unmodifiableMap(out), List.copyOf(bindings), written);
         }
 
         /** Steps whose kernel has a faster equivalent ({@link FastKernels}) run that instead. */
@@ -333,9 +330,7 @@ public final class ReplayedPass implements AutoCloseable {
             for (int i = 0; i < steps.size(); i++) {
                 Step s = steps.get(i);
                 if (s.context == null || (s.action != Action.CUSTOM && s.action != Action.LEGACY)) continue;
-                FastKernels.Kernel k = FastKernels.of(s.op, s.context.getInputArrays(), s.context.getOutputArrays(),
-                        like -> scratch.computeIfAbsent(like.dataType() + Arrays.toString(like.shape()),
-                                key -> Nd4j.createUninitialized(like.dataType(), like.shape())));
+                FastKernels.Kernel k = FastKernels.of(s.op, s.context.getInputArrays(), s.context.getOutputArrays(), scratch);
                 if (k == null) continue;
                 closeQuietly(s.context);
                 steps.set(i, new Step(s.op, null, Action.KERNEL, s.output, k));
@@ -401,8 +396,6 @@ public final class ReplayedPass implements AutoCloseable {
         void close() {
             closeAll(steps);
             steps.clear();
-            for (INDArray a : scratch.values()) if (a.closeable()) a.close();
-            scratch.clear();
         }
 
         private static long[] longs(List<Long> l) {
