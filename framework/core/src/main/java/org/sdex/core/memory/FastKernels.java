@@ -69,7 +69,8 @@ final class FastKernels {
      * there is none for these arrays. {@code scratch} gives a work array shaped like its argument.
      */
     static Kernel of(DifferentialFunction op, List<INDArray> in, List<INDArray> out, Function<INDArray, INDArray> scratch) {
-        if (!allPlainFloat(in) || !allPlainFloat(out)) return null;
+        boolean candidate = op instanceof Swish || op instanceof SwishDerivative || "multiply_bp".equals(op.opName());
+        if (!candidate || !allPlainFloat(in) || !allPlainFloat(out)) return null; // cheap test first: runs after every op
         if (op instanceof Swish && in.size() == 1 && out.size() == 1 && in.get(0) != out.get(0)
                 && in.get(0).length() == out.get(0).length()) {
             return swish(in, out);

@@ -310,7 +310,6 @@ public final class PassMemory extends AbstractMemoryMgr {
         private ReplayedPass.Recorder recorder;
         private String signature;
 
-
         void start(String replaySignature) {
             if (recorder != null) recorder.close();
             signature = replaySignature;
@@ -380,10 +379,10 @@ public final class PassMemory extends AbstractMemoryMgr {
         /**
          * The inputs whose values {@code op} reads. The backward ops of add, subtract, concat, average
          * pooling and nearest upsampling take their forward inputs only for the shapes (libnd4j reads
-         * nothing else from them), so those
-         * arrays may go back to the pool after their last real reader: otherwise every residual branch
-         * and every GroupNorm's pre-shift product would stay alive until the backward pass reached it
-         * just to lend its shape. The op still receives the same array objects, whatever they hold by then.
+         * nothing else from them), so those arrays may go back to the pool after their last real
+         * reader: otherwise every residual branch and every GroupNorm's pre-shift product would stay
+         * alive until the backward pass reached it just to lend its shape. The op still receives the
+         * same array objects, whatever they hold by then.
          */
         private static List<String> valueInputs(String op, List<String> in) {
             int shapeOnly = switch (op) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.nd4j.autodiff.functions.DifferentialFunction;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -196,10 +197,10 @@ public final class ReplayedPass implements AutoCloseable {
         /** Arrays that a pass-through or view op passed on: their values may be read under another name. */
         private final Set<INDArray> aliased = Collections.newSetFromMap(new IdentityHashMap<>());
         /** Work arrays of the faster kernels, shaped like the argument (shared: passes run one at a time). */
-        private final java.util.function.Function<INDArray, INDArray> scratch;
+        private final Function<INDArray, INDArray> scratch;
         private String refusal;
 
-        Recorder(java.util.function.Function<INDArray, INDArray> scratch) { this.scratch = scratch; }
+        Recorder(Function<INDArray, INDArray> scratch) { this.scratch = scratch; }
 
         String refusal() { return refusal; }
 
