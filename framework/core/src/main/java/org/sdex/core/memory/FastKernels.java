@@ -85,7 +85,6 @@ final class FastKernels {
         return null;
     }
 
-    /** swish(x) = x sigmoid(x) = (x/2)(1 + tanh(x/2)), into z. */
     /**
      * Overwrites the outputs of an op SameDiff has just run with its faster equivalent's, so that passes
      * through SameDiff and replays of them give the same bits (a run stays reproducible whichever
@@ -102,6 +101,7 @@ final class FastKernels {
         }
     }
 
+    /** swish(x) = x sigmoid(x) = (x/2)(1 + tanh(x/2)), into z. */
     private static Kernel swish(List<INDArray> in, List<INDArray> out) {
         INDArray x = in.get(0), z = out.get(0);
         return new Kernel("swish (tanh)", in, out, List.of(
