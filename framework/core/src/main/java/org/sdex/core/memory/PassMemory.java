@@ -1,5 +1,6 @@
 package org.sdex.core.memory;
 
+import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -132,7 +133,7 @@ public final class PassMemory extends AbstractMemoryMgr {
         if (!ENABLED) return;
         // SameDiff would make the gradient function and this thread's session on the first pass (with
         // its own memory manager); make them now, so that the first pass is already recorded here
-        if (gradient && g.getFunction("grad") == null) g.createGradFunction();
+        if (gradient && g.getFunction("grad") == null) createGradFunctionQuietly(g);
         SameDiff runs = gradient ? g.getFunction("grad") : g;
         runs.getSessions().computeIfAbsent(Thread.currentThread().getId(), id -> new InferenceSession(runs));
         installOn(g);
@@ -185,6 +186,25 @@ public final class PassMemory extends AbstractMemoryMgr {
             lastUse.computeIfPresent(a, (k, p) -> pass); // pooled arrays age from now (the replay's own copies have no entry)
         }
         r.close();
+    }
+
+    /**
+     * {@code g.createGradFunction()} without the line per differentiated op that SameDiff 1.0.0-M2.1
+     * prints to standard output unconditionally (thousands for a U-Net); other output passes through.
+     */
+    private static void createGradFunctionQuietly(SameDiff g) {
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(out, true) {
+            @Override
+            public void println(String line) {
+                if (line == null || !line.startsWith("Added differentiated op ")) super.println(line);
+            }
+        });
+        try {
+            g.createGradFunction();
+        } finally {
+            System.setOut(out);
+        }
     }
 
     /**
