@@ -331,7 +331,8 @@ public final class ReplayedPass implements AutoCloseable {
             for (int i = 0; i < steps.size(); i++) {
                 Step s = steps.get(i);
                 if (s.context == null || (s.action != Action.CUSTOM && s.action != Action.LEGACY)) continue;
-                FastKernels.Kernel k = FastKernels.of(s.op, s.context.getInputArrays(), s.context.getOutputArrays(), scratch);
+                FastKernels.Kernel k = FastKernels.of(s.op, s.context.getInputArrays(), s.context.getOutputArrays(),
+                        s.context.getIArguments(), s.context.getBArguments(), scratch);
                 if (k == null) continue;
                 closeQuietly(s.context);
                 steps.set(i, new Step(s.op, null, Action.KERNEL, s.output, k));

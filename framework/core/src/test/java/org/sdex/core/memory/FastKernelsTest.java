@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.bp.VarianceBp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Swish;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.SwishDerivative;
@@ -89,6 +90,28 @@ class FastKernelsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void varianceBackwardIsTheScaledDeviationTimesTheGradient() {
+        Rng rng = new Rng(8);
+        for (boolean corrected : new boolean[] {false, true}) {
+            INDArray x = rng.normal(DataType.FLOAT, 4, 8, 5, 5).muli(3).addi(1), g = rng.normal(DataType.FLOAT, 4, 8);
+            INDArray d = x.ulike().assign(Float.NaN);
+            run(FastKernels.of(new VarianceBp(), List.of(x, g), List.of(d), List.of(2L, 3L), List.of(false, corrected), scratch));
+            for (int b = 0; b < 4; b++) for (int c = 0; c < 8; c++) {
+                double mean = 0;
+                for (int h = 0; h < 5; h++) for (int w = 0; w < 5; w++) mean += x.getDouble(b, c, h, w) / 25;
+                for (int h = 0; h < 5; h++) for (int w = 0; w < 5; w++) {
+                    double expected = g.getDouble(b, c) * 2 * (x.getDouble(b, c, h, w) - mean) / (corrected ? 24 : 25);
+                    assertThat(d.getDouble(b, c, h, w)).as("corrected %s [%d, %d, %d, %d]", corrected, b, c, h, w)
+                            .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
+                }
+            }
+        }
+        INDArray x = rng.normal(DataType.FLOAT, 4, 8, 5, 5);
+        assertThat(FastKernels.of(new VarianceBp(), List.of(x, rng.normal(DataType.FLOAT, 4, 8)), List.of(x.ulike()), List.of(), List.of(false, false), scratch))
+                .as("axes given as an input array").isNull();
     }
 
     @Test
