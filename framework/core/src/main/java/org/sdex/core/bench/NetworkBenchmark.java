@@ -229,7 +229,7 @@ public final class NetworkBenchmark implements AutoCloseable {
         return new ScoreNetwork(model, c.shape(), DataType.FLOAT, true);
     }
 
-    /** The relative output difference of the two implementations on sdex's weights (init scale 1: outputs of order 1). */
+    /** How closely the two implementations agree on sdex's weights (init scale 1: outputs of order 1). */
     private Agreement sameFunction(ScoreNetwork net, Config c, Path dir, Path script, Path configJson) throws IOException, InterruptedException {
         Path weights = Files.createDirectories(dir.resolve("weights"));
         for (Map.Entry<String, INDArray> w : net.weights().entrySet()) Npy.write(w.getValue(), weights.resolve(w.getKey() + ".npy"));

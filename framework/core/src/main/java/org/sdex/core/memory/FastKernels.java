@@ -79,9 +79,7 @@ final class FastKernels {
     static Kernel of(DifferentialFunction op, List<INDArray> in, List<INDArray> out, List<Long> iArgs, List<Boolean> bArgs,
                      Function<INDArray, INDArray> scratch) {
         String name = op.opName();
-        boolean candidate = op instanceof Swish || op instanceof SwishDerivative || "multiply_bp".equals(name)
-                || "reduce_variance_bp".equals(name);
-        if (!candidate || !allPlainFloat(in) || !allPlainFloat(out)) return null; // cheap test first: runs after every op
+        if (!replaceable(op) || !allPlainFloat(in) || !allPlainFloat(out)) return null;
         if (op instanceof Swish && in.size() == 1 && out.size() == 1 && in.get(0) != out.get(0)
                 && in.get(0).length() == out.get(0).length()) {
             return swish(in, out);
@@ -99,13 +97,20 @@ final class FastKernels {
         return null;
     }
 
+    /** Whether {@code op} is of a kind that has a faster equivalent (for some arrays): a cheap first test. */
+    private static boolean replaceable(DifferentialFunction op) {
+        String name = op.opName();
+        return op instanceof Swish || op instanceof SwishDerivative || "multiply_bp".equals(name) || "reduce_variance_bp".equals(name);
+    }
+
     /**
      * Overwrites the outputs of an op SameDiff has just run with its faster equivalent's, so that passes
      * through SameDiff and replays of them give the same bits (a run stays reproducible whichever
      * path each pass took, e.g. after resuming from a checkpoint).
      */
     static void rerun(DifferentialFunction op, OpContext ctx, Function<INDArray, INDArray> scratch) {
-        if (ctx == null || !enabled()) return;
+        // runs after every op of every pass through SameDiff: the op's kind first, its arrays and arguments only then
+        if (ctx == null || !replaceable(op) || !enabled()) return;
         Kernel k = of(op, ctx.getInputArrays(), ctx.getOutputArrays(), ctx.getIArguments(), ctx.getBArguments(), scratch);
         if (k == null) return;
         try {
@@ -163,9 +168,9 @@ final class FastKernels {
             else if (small.size(d) == 1) axes.add(d);
             else return null;
         }
+        INDArray sums = view(dSmall, kept.stream().mapToLong(Long::longValue).toArray());
+        if (sums == null) return null;
         INDArray work = scratch.apply(g);
-        INDArray sums = dSmall.reshape('c', kept.stream().mapToLong(Long::longValue).toArray());
-        if (sums.data().address() != dSmall.data().address()) return null; // must be a view
         return new Kernel("multiply_bp (broadcast)", in, out, List.of(
                 custom("multiply", dFull, g, small),
                 custom("multiply", work, g, full),
@@ -180,27 +185,30 @@ final class FastKernels {
                                            Function<INDArray, INDArray> scratch) {
         INDArray x = in.get(0), g = in.get(1), d = out.get(0);
         if (x == d || !Arrays.equals(x.shape(), d.shape())) return null;
+        int rank = x.rank();
+        boolean[] reducedAxis = new boolean[rank];
         int[] axes = new int[dims.size()];
-        long[] kept = x.shape().clone();
-        long n = 1;
         for (int i = 0; i < axes.length; i++) {
-            long a = dims.get(i);
-            if (a < 0) a += x.rank();
-            if (a < 0 || a >= x.rank() || kept[(int) a] == 1 && x.size((int) a) != 1) return null; // repeated axis
+            long a = dims.get(i) < 0 ? dims.get(i) + rank : dims.get(i);
+            if (a < 0 || a >= rank || reducedAxis[(int) a]) return null;
+            reducedAxis[(int) a] = true;
             axes[i] = (int) a;
-            n *= x.size((int) a);
-            kept[(int) a] = 1;
         }
-        List<Long> reduced = new ArrayList<>();
-        for (int a = 0; a < x.rank(); a++) if (kept[a] == x.size(a) && !contains(axes, a)) reduced.add(x.size(a));
-        long length = 1;
-        for (long k : kept) length *= k;
-        if (g.length() != length || n < 2 || reduced.isEmpty()) return null;
-        INDArray means = scratch.apply(g).reshape('c', reduced.stream().mapToLong(Long::longValue).toArray());
-        INDArray mean = means.reshape('c', kept), gradient = g.reshape('c', kept);
-        if (gradient.data().address() != g.data().address() || mean.data().address() != means.data().address()) {
-            return null; // both must be views
+        long[] kept = x.shape().clone(); // x's shape with 1 on the reduced axes: broadcasts against x
+        List<Long> remaining = new ArrayList<>(); // without them: the shape of the mean
+        long n = 1;
+        for (int a = 0; a < rank; a++) {
+            if (reducedAxis[a]) {
+                n *= kept[a];
+                kept[a] = 1;
+            } else {
+                remaining.add(kept[a]);
+            }
         }
+        if (n < 2 || remaining.isEmpty() || g.length() != x.length() / n) return null;
+        INDArray means = scratch.apply(g).reshape('c', remaining.stream().mapToLong(Long::longValue).toArray());
+        INDArray mean = view(means, kept), gradient = view(g, kept);
+        if (mean == null || gradient == null) return null;
         return new Kernel("reduce_variance_bp (broadcast)", in, out, List.of(
                 legacy(new Mean(x, means, axes)),
                 custom("subtract", d, x, mean),
@@ -208,9 +216,10 @@ final class FastKernels {
                 legacy(new ScalarMultiplication(d, null, d, 2.0 / (biasCorrected ? n - 1 : n)))));
     }
 
-    private static boolean contains(int[] values, int v) {
-        for (int x : values) if (x == v) return true;
-        return false;
+    /** {@code a} reshaped to {@code shape} as a view of its buffer, or null where that would be a copy. */
+    private static INDArray view(INDArray a, long[] shape) {
+        INDArray r = a.reshape('c', shape);
+        return r.data().address() == a.data().address() ? r : null;
     }
 
     private static Call legacy(Op op) { return new Call(op, null); }

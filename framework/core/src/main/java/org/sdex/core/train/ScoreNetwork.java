@@ -148,14 +148,6 @@ public final class ScoreNetwork {
         else g.setVariablesArrays(holder);
     }
 
-    /** Copies the live weights into a second graph's arrays, where they are not already the same arrays. */
-    private void refresh(SameDiff g) {
-        for (String n : weightNames) {
-            INDArray mine = g.getVariable(n).getArr(), live = sd.getVariable(n).getArr();
-            if (mine != live) mine.assign(live);
-        }
-    }
-
     /** The arrays reused between passes (for tests). */
     PassMemory passMemory() { return memory; }
 
@@ -332,7 +324,6 @@ public final class ScoreNetwork {
         }
 
         LossAndGradients run(Map<String, INDArray> ph, long layerSeed) {
-            refresh(g);
             Nd4j.getRandom().setSeed(layerSeed);
             return gradientPass(g, "train-dropout", lossName, ph);
         }
@@ -382,8 +373,8 @@ public final class ScoreNetwork {
      * placeholder, and in 1.0.0-M2.1 a gradient with respect to a placeholder grows memory without
      * bound. So a second graph of the same network is built on the first call, in which the input is
      * a <em>variable</em> ({@code vjp_x}) whose array is overwritten in place on every call, and
-     * whose weights are refreshed from the training graph's before every call (so the product always
-     * uses the current, e.g. EMA, weights). Its loss is {@code sum(eps_hat * v)}; the gradient of that
+     * whose weights are the training graph's own arrays (so the product always uses the current,
+     * e.g. EMA, weights). Its loss is {@code sum(eps_hat * v)}; the gradient of that
      * loss with respect to {@code vjp_x} is the VJP. The input array is reallocated only when the
      * number of rows changes. Memory stays flat over repeated calls (checked over 300 calls).
      * Not for concurrent use with training on another thread (it reads the live weights).
@@ -435,7 +426,6 @@ public final class ScoreNetwork {
                 input = g.getVariable(VJP_X).getArr();
             }
             input.assign(x.castTo(type).reshape(input.shape()));
-            refresh(g);
             Map<String, INDArray> ph = Map.of(LABEL, labels.reshape(rows).castTo(type),
                     VJP_V, v.reshape(batchShape(rows)).castTo(type));
             Map<String, INDArray> r = pass(g, "vjp", true, () -> Set.of(gradientOf(g, VJP_X)), ph, () -> {
