@@ -232,7 +232,7 @@ public final class NetworkBenchmark implements AutoCloseable {
     /** How closely the two implementations agree on sdex's weights (init scale 1: outputs of order 1). */
     private Agreement sameFunction(ScoreNetwork net, Config c, Path dir, Path script, Path configJson) throws IOException, InterruptedException {
         Path weights = Files.createDirectories(dir.resolve("weights"));
-        for (Map.Entry<String, INDArray> w : net.weights().entrySet()) Npy.write(w.getValue(), weights.resolve(w.getKey() + ".npy"));
+        for (Map.Entry<String, INDArray> w : net.referenceWeights().entrySet()) Npy.write(w.getValue(), weights.resolve(w.getKey() + ".npy"));
         long[] shape = new long[c.shape().length + 1];
         shape[0] = 2;
         System.arraycopy(c.shape(), 0, shape, 1, c.shape().length);
@@ -274,11 +274,12 @@ public final class NetworkBenchmark implements AutoCloseable {
         Adam adam = new Adam(0.9, 0.999, 1e-8, 0, weights);
         long[] step = {0};
         double forward = median(() -> net.predictNoise(x, labels));
-        double train = median(() -> {
-            ScoreNetwork.LossAndGradients lg = net.lossAndGradients(x, labels, z, ones, ++step[0]);
+        // as the trainer takes a step: the gradients are the pass's own arrays, used up by the update
+        double train = median(() -> net.withLossAndGradients(x, labels, z, ones, ++step[0], lg -> {
             Adam.clipGlobalNorm(lg.gradients(), 1.0);
             adam.step(weights, lg.gradients(), 2e-4);
-        });
+            return null;
+        }));
         double vjp = median(() -> net.inputVjp(x, labels, v));
         return new Times(forward, train, vjp, ResidentMemory.peakMegabytes());
     }

@@ -57,6 +57,8 @@ public final class PassMemory extends AbstractMemoryMgr {
     private static final Logger LOG = LoggerFactory.getLogger(PassMemory.class);
     /** {@code -Dsdex.passMemory=false} leaves every pass to SameDiff's own memory manager (for comparisons, or a future ND4J). */
     static final boolean ENABLED = !"false".equals(System.getProperty("sdex.passMemory"));
+    /** {@code -Dsdex.passMemory.recordingRelease=false}: a recording pass holds all of its arrays to its end (for comparisons). */
+    static final boolean RELEASE_WHILE_RECORDING = !"false".equals(System.getProperty("sdex.passMemory.recordingRelease"));
     /** Free arrays no pass has used for this many passes are closed (another batch size, or a surplus once the plan releases early). */
     static final int FORGET_AFTER = 3;
     /** Replays kept at once (kinds of pass times input shapes); the least recently used goes first. */
@@ -133,7 +135,18 @@ public final class PassMemory extends AbstractMemoryMgr {
         if (!ENABLED) return;
         // SameDiff would make the gradient function and this thread's session on the first pass (with
         // its own memory manager); make them now, so that the first pass is already recorded here
-        if (gradient && g.getFunction("grad") == null) createGradFunctionQuietly(g);
+        if (gradient && g.getFunction("grad") == null) {
+            createGradFunctionQuietly(g);
+            // the gradient function is built on a copy of every variable's array, garbage afterwards
+            long bytes = 0;
+            for (org.nd4j.autodiff.samediff.ArrayHolder h : List.of(g.getVariablesArrays(), g.getConstantArrays())) {
+                for (String n : h.arrayNames()) {
+                    INDArray a = h.getArray(n);
+                    if (a != null) bytes += a.length() * a.dataType().width();
+                }
+            }
+            NativeMemory.collectAfterBuild(bytes);
+        }
         SameDiff runs = gradient ? g.getFunction("grad") : g;
         runs.getSessions().computeIfAbsent(Thread.currentThread().getId(), id -> new InferenceSession(runs));
         installOn(g);
@@ -254,6 +267,23 @@ public final class PassMemory extends AbstractMemoryMgr {
         free.values().removeIf(ArrayDeque::isEmpty);
     }
 
+    /**
+     * Closes the free arrays no replay writes: the arrays of a pass whose shapes will not come
+     * again soon (a plan learnt on one row), freed now instead of after {@value #FORGET_AFTER} passes.
+     */
+    public void closeUnpinned() {
+        if (!ENABLED) return;
+        for (ArrayDeque<INDArray> q : free.values()) {
+            q.removeIf(a -> {
+                if (pinned.containsKey(a)) return false;
+                lastUse.remove(a);
+                if (a.closeable()) a.close();
+                return true;
+            });
+        }
+        free.values().removeIf(ArrayDeque::isEmpty);
+    }
+
     private void put(INDArray a) {
         lastUse.putIfAbsent(a, pass);
         free.computeIfAbsent(Key.of(a.dataType(), a.shape()), k -> new ArrayDeque<>()).add(a);
@@ -329,6 +359,10 @@ public final class PassMemory extends AbstractMemoryMgr {
         /** The running pass's recording for a replay, and the signature it is for; else null. */
         private ReplayedPass.Recorder recorder;
         private String signature;
+        /** While recording: what still holds each variable's array (see {@link #releaseByGraph}); else null. */
+        private Map<String, Integer> holds;
+        /** While recording: the inputs each alias output keeps alive. */
+        private final Map<String, List<String>> aliasOf = new HashMap<>();
 
         void start(String replaySignature) {
             if (recorder != null) recorder.close();
@@ -338,6 +372,8 @@ public final class PassMemory extends AbstractMemoryMgr {
             holder.clear();
             cursor = 0;
             onTrack = !recording;
+            holds = null;
+            aliasOf.clear();
             if (recording) {
                 order.clear();
                 inputs.clear();
@@ -346,16 +382,70 @@ public final class PassMemory extends AbstractMemoryMgr {
             }
         }
 
+        /**
+         * While a pass is recorded (no plan yet), arrays go back to the pool once every op of the
+         * graph that reads their values has run and no view of them is alive: the readers come from
+         * the graph's structure, since the order is not known yet. Without it a recording pass held
+         * every array to its end: the one-row passes that learn the plans of the CIFAR config's
+         * training step and input VJP held 600 and 450 MB (the gradients of all convolution weights,
+         * which the VJP pass computes and nobody reads, among them). A reader that never runs keeps
+         * its array to the end of the pass, as before.
+         */
+        private void releaseByGraph(SameDiff sd, SameDiffOp op, List<String> in, List<String> out, INDArray[] outs,
+                                    boolean[] alias) {
+            if (holds == null) {
+                holds = new HashMap<>();
+                for (SameDiffOp o : sd.getOps().values()) {
+                    List<String> oi = o.getInputsToOp() == null ? List.of() : o.getInputsToOp();
+                    for (String v : new HashSet<>(valueInputs(o.getOp().opName(), oi))) holds.merge(v, 1, Integer::sum);
+                }
+            }
+            for (int j = 0; j < out.size() && j < outs.length; j++) {
+                if (outs[j] == null) continue;
+                if (alias[j]) {
+                    List<String> parents = List.copyOf(new HashSet<>(in));
+                    aliasOf.put(out.get(j), parents);
+                    for (String p : parents) holds.merge(p, 1, Integer::sum);
+                }
+            }
+            for (String v : new HashSet<>(valueInputs(op.getOp().opName(), in))) {
+                holds.merge(v, -1, Integer::sum);
+                releaseIfFree(v);
+            }
+            for (String o : out) releaseIfFree(o); // outputs nobody reads
+        }
+
+        private void releaseIfFree(String v) {
+            if (holds.getOrDefault(v, 0) > 0 || keep.get().contains(v)) return;
+            holds.put(v, Integer.MAX_VALUE / 2); // released once
+            List<String> parents = aliasOf.remove(v);
+            if (parents != null) {
+                for (String p : parents) {
+                    holds.merge(p, -1, Integer::sum);
+                    releaseIfFree(p);
+                }
+                return;
+            }
+            INDArray a = arrays.get(v);
+            if (a != null && v.equals(holder.get(a)) && inUse.remove(a)) {
+                holder.remove(a); // handed out again, it is a fresh array, not an alias of this one
+                put(a);
+                released++;
+            }
+        }
+
         void afterOp(SameDiff sd, SameDiffOp op, OpContext ctx, INDArray[] outs) {
             List<String> in = op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
             List<String> out = op.getOutputsOfOp() == null ? List.of() : op.getOutputsOfOp();
+            boolean[] alias = new boolean[outs.length];
             if (recording) {
                 order.add(op.getName());
                 inputs.add(valueInputs(op.getOp().opName(), in));
                 outputs.add(List.copyOf(out));
                 for (int j = 0; j < out.size() && j < outs.length; j++) {
                     INDArray a = outs[j];
-                    if (a == null || !inUse.contains(a) || holder.containsKey(a)) aliases.add(out.get(j));
+                    alias[j] = a == null || !inUse.contains(a) || holder.containsKey(a);
+                    if (alias[j]) aliases.add(out.get(j));
                 }
             }
             for (int j = 0; j < out.size() && j < outs.length; j++) {
@@ -363,6 +453,7 @@ public final class PassMemory extends AbstractMemoryMgr {
                 arrays.put(out.get(j), outs[j]);
                 holder.put(outs[j], out.get(j));
             }
+            if (recording && !onTrack && RELEASE_WHILE_RECORDING) releaseByGraph(sd, op, in, out, outs, alias);
             if (!onTrack) return;
             if (cursor >= order.size() || !order.get(cursor).equals(op.getName())) {
                 onTrack = false;   // another order than recorded: release nothing more, record again

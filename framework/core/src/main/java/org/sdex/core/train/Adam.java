@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -23,7 +24,6 @@ public final class Adam {
     private final double weightDecay;
     private final Map<String, INDArray> m = new LinkedHashMap<>();
     private final Map<String, INDArray> v = new LinkedHashMap<>();
-    private final Map<String, INDArray> scratch = new LinkedHashMap<>();
     private long steps;
 
     /** Zero moments shaped like {@code weights}. */
@@ -35,7 +35,6 @@ public final class Adam {
         weights.forEach((k, w) -> {
             m.put(k, w.ulike().assign(0));
             v.put(k, w.ulike().assign(0));
-            scratch.put(k, w.ulike());
         });
     }
 
@@ -56,7 +55,7 @@ public final class Adam {
             INDArray w = weights.get(name);
             INDArray g = gradients.get(name);
             if (w == null || g == null) throw new IllegalArgumentException("no weight or gradient for '" + name + "'");
-            if (weightDecay != 0) g.addi(scratch.get(name).assign(w).muli(weightDecay));
+            if (weightDecay != 0) Nd4j.exec(new Axpy(w, g, g, weightDecay)); // g += wd w, without a copy of w
             Nd4j.exec(new AdamUpdater(g, v.get(name), e.getValue(), opLr, beta1, beta2, eps * sqrtBc2,
                     Math.toIntExact(steps - 1)));
             if (lr != 0) w.subi(g);
@@ -74,7 +73,7 @@ public final class Adam {
             INDArray g = gradients.get(name);
             INDArray mk = e.getValue();
             INDArray vk = v.get(name);
-            INDArray s = scratch.get(name);
+            INDArray s = w.ulike();
             if (weightDecay != 0) g.addi(s.assign(w).muli(weightDecay));
             mk.muli(beta1).addi(s.assign(g).muli(1 - beta1));
             vk.muli(beta2).addi(g.muli(g).muli(1 - beta2));

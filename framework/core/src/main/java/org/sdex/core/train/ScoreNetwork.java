@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.nd4j.autodiff.samediff.ArrayHolder;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -141,9 +142,17 @@ public final class ScoreNetwork {
      * graph always sees the live weights.
      */
     private void shareWeights(SameDiff g, boolean asConstants) {
+        ArrayHolder own = asConstants ? g.getConstantArrays() : g.getVariablesArrays();
         ArrayHolder holder = new SingleThreadArrayHolder();
-        holder.initFrom(asConstants ? g.getConstantArrays() : g.getVariablesArrays());
-        for (String n : weightNames) holder.setArray(n, sd.getVariable(n).getArr());
+        holder.initFrom(own);
+        for (String n : weightNames) {
+            INDArray replaced = own.getArray(n);
+            INDArray live = sd.getVariable(n).getArr();
+            holder.setArray(n, live);
+            // the second build's freshly initialised weights: freed now rather than by a later
+            // collection (247 MB per graph for the CIFAR config, live during the first pass otherwise)
+            if (replaced != null && replaced != live && !replaced.wasClosed() && replaced.closeable()) replaced.close();
+        }
         if (asConstants) g.setConstantArrays(holder);
         else g.setVariablesArrays(holder);
     }
@@ -151,7 +160,12 @@ public final class ScoreNetwork {
     /** The arrays reused between passes (for tests). */
     PassMemory passMemory() { return memory; }
 
-    /** Row 0 of a batch, as a batch of one (for recording a pass's plan cheaply, see {@link PassMemory#knows}). */
+    /**
+     * Row 0 of a batch, as a batch of one (for recording a pass's plan cheaply, see {@link PassMemory#knows}).
+     * That pass runs without a plan, so it holds all of its arrays (520 MB for the CIFAR config's
+     * training step even at one row); they are closed right after it ({@link PassMemory#closeUnpinned})
+     * rather than sitting in the pool through the first full pass.
+     */
     private static INDArray firstRow(INDArray a) {
         long[] shape = a.shape().clone();
         shape[0] = 1;
@@ -172,38 +186,51 @@ public final class ScoreNetwork {
     }
 
     /**
-     * Copies of the named results of one pass of {@code g} for the placeholders {@code ph}: replayed
-     * when this kind of pass has been recorded at these shapes (see {@link PassMemory#replay}), else
-     * run through SameDiff by {@code run}, which returns them by the same names (and recorded).
+     * One pass of {@code g} for the placeholders {@code ph}, its named results handed to {@code use}:
+     * replayed when this kind of pass has been recorded at these shapes (see {@link PassMemory#replay}),
+     * else run through SameDiff by {@code run}, which returns them by the same names (and recorded).
+     * The results are the pass's own arrays, valid only inside {@code use}: the next pass overwrites them.
      */
+    private <R> R pass(SameDiff g, String kind, boolean gradient, Supplier<Set<String>> results,
+                       Map<String, INDArray> ph, Supplier<Map<String, INDArray>> run, Function<Map<String, INDArray>, R> use) {
+        Map<String, INDArray> replayed = memory.replay(kind, ph);
+        if (replayed != null) return use.apply(replayed);
+        memory.beginPass(g, kind, gradient, results, ph);
+        Map<String, INDArray> out = run.get();
+        try {
+            return use.apply(out);
+        } finally {
+            memory.recycle(); // the pass's arrays are handed out again on the next pass
+        }
+    }
+
+    /** {@link #pass} returning copies of the results. */
     private Map<String, INDArray> pass(SameDiff g, String kind, boolean gradient, Supplier<Set<String>> results,
                                        Map<String, INDArray> ph, Supplier<Map<String, INDArray>> run) {
-        Map<String, INDArray> replayed = memory.replay(kind, ph);
-        if (replayed != null) return copies(replayed, results.get());
-        memory.beginPass(g, kind, gradient, results, ph);
-        Map<String, INDArray> out = copies(run.get(), results.get());
-        memory.recycle(); // the pass's arrays are handed out again on the next pass
-        return out;
+        return pass(g, kind, gradient, results, ph, run, r -> {
+            Map<String, INDArray> out = new HashMap<>();
+            for (String n : results.get()) out.put(n, r.get(n).dup());
+            return out;
+        });
     }
 
-    private static Map<String, INDArray> copies(Map<String, INDArray> arrays, Set<String> names) {
-        Map<String, INDArray> out = new HashMap<>();
-        for (String n : names) out.put(n, arrays.get(n).dup());
-        return out;
-    }
-
-    /** The loss and weight gradients of graph {@code g} for {@code ph}; gradients in {@link #weightNames()} order. */
-    private LossAndGradients gradientPass(SameDiff g, String kind, String lossName, Map<String, INDArray> ph) {
-        Map<String, INDArray> r = pass(g, kind, true, () -> resultsOfGradientPass(g, lossName), ph, () -> {
+    /**
+     * The loss and weight gradients of graph {@code g} for {@code ph}, handed to {@code use}; gradients
+     * in {@link #weightNames()} order, arrays of the pass (see {@link #pass}).
+     */
+    private <R> R gradientPass(SameDiff g, String kind, String lossName, Map<String, INDArray> ph,
+                               Function<LossAndGradients, R> use) {
+        return pass(g, kind, true, () -> resultsOfGradientPass(g, lossName), ph, () -> {
             OutAndGrad o = g.calculateGradientsAndOutputs(ph, List.of(lossName), weightNames);
             Map<String, INDArray> byName = new HashMap<>();
             byName.put(lossName, o.getOutputs().get(lossName));
             for (String w : weightNames) byName.put(gradientOf(g, w), o.getGradients().get(w));
             return byName;
+        }, r -> {
+            Map<String, INDArray> grads = new LinkedHashMap<>();
+            for (String w : weightNames) grads.put(w, r.get(gradientOf(g, w)));
+            return use.apply(new LossAndGradients(r.get(lossName).getDouble(0), Collections.unmodifiableMap(grads)));
         });
-        Map<String, INDArray> grads = new LinkedHashMap<>();
-        for (String w : weightNames) grads.put(w, r.get(gradientOf(g, w)));
-        return new LossAndGradients(r.get(lossName).getDouble(0), grads);
     }
 
     /** [b, exampleShape...]. */
@@ -255,6 +282,28 @@ public final class ScoreNetwork {
         }
     }
 
+    /**
+     * Copies of the weights in the reference implementation's layout (C order): what another
+     * implementation of the same network loads (see {@link NetworkModel#storedAxes}; convolution
+     * weights are stored [kh, kw, in, out] and exported [out, in, kh, kw]).
+     */
+    public Map<String, INDArray> referenceWeights() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (String n : weightNames) {
+            INDArray w = sd.getVariable(n).getArr();
+            int[] axes = model.storedAxes(n);
+            m.put(n, axes == null ? w.dup('c') : w.permute(inverse(axes)).dup('c'));
+        }
+        return m;
+    }
+
+    /** The permutation that undoes {@code axes}. */
+    private static int[] inverse(int[] axes) {
+        int[] back = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) back[axes[i]] = i;
+        return back;
+    }
+
     /** A snapshot (copy) of the live weights. */
     public Map<String, INDArray> copyWeights() {
         Map<String, INDArray> m = new LinkedHashMap<>();
@@ -278,15 +327,31 @@ public final class ScoreNetwork {
      * graph (dropout on) when it has one, with ND4J's generator seeded with {@code layerSeed} first so
      * the dropout masks are a function of it.
      */
-    public synchronized LossAndGradients lossAndGradients(INDArray xt, INDArray labels, INDArray noise, INDArray lossWeights,
-                                                          long layerSeed) {
+    public LossAndGradients lossAndGradients(INDArray xt, INDArray labels, INDArray noise, INDArray lossWeights,
+                                             long layerSeed) {
+        return withLossAndGradients(xt, labels, noise, lossWeights, layerSeed, lg -> {
+            Map<String, INDArray> grads = new LinkedHashMap<>();
+            lg.gradients().forEach((k, v) -> grads.put(k, v.dup()));
+            return new LossAndGradients(lg.loss(), grads);
+        });
+    }
+
+    /**
+     * As {@link #lossAndGradients(INDArray, INDArray, INDArray, INDArray, long)}, but the gradients
+     * handed to {@code use} are the pass's own arrays, not copies: valid only inside {@code use}
+     * (the next pass of this network overwrites them), which may modify them (the optimizer uses
+     * them as scratch space). Spares a copy of all gradients per step (247 MB for the CIFAR config).
+     */
+    public synchronized <R> R withLossAndGradients(INDArray xt, INDArray labels, INDArray noise, INDArray lossWeights,
+                                                   long layerSeed, Function<LossAndGradients, R> use) {
         Map<String, INDArray> ph = Map.of(X, xt, LABEL, labels, TARGET, noise, WEIGHT, lossWeights);
-        LossAndGradients result;
+        R result;
         if (!model.trainsDifferently()) {
             if (!memory.knows("train") && xt.size(0) > 1) {
-                lossAndGradients(firstRow(xt), firstRow(labels), firstRow(noise), firstRow(lossWeights), layerSeed);
+                withLossAndGradients(firstRow(xt), firstRow(labels), firstRow(noise), firstRow(lossWeights), layerSeed, lg -> null);
+                memory.closeUnpinned();
             }
-            result = gradientPass(sd, "train", loss, ph);
+            result = gradientPass(sd, "train", loss, ph, use);
         } else {
             long rows = xt.size(0);
             if (!memory.knows("train-dropout") && rows > 1) {
@@ -294,10 +359,11 @@ public final class ScoreNetwork {
                 // full pass already returns arrays after their last reader (a pass without a plan
                 // keeps all of them: 5 GB for the CIFAR config at batch 8)
                 new TrainGraph(1).run(Map.of(X, firstRow(xt), LABEL, firstRow(labels), TARGET, firstRow(noise),
-                        WEIGHT, firstRow(lossWeights)), layerSeed);
+                        WEIGHT, firstRow(lossWeights)), layerSeed, lg -> null);
+                memory.closeUnpinned();
             }
             if (trainGraph == null || trainGraph.rows != rows) trainGraph = new TrainGraph(rows);
-            result = trainGraph.run(ph, layerSeed);
+            result = trainGraph.run(ph, layerSeed, use);
         }
         NativeMemory.collectIfDue();
         return result;
@@ -316,6 +382,9 @@ public final class ScoreNetwork {
         TrainGraph(long rows) {
             this.rows = rows;
             g = SameDiff.create();
+            if (model.reusesDefinedWeights()) {
+                for (String n : weightNames) g.var(n, sd.getVariable(n).getArr());
+            }
             SDVariable x = g.placeHolder(X, type, batchShape(rows));
             SDVariable label = g.placeHolder(LABEL, type, rows);
             lossName = attachLoss(g, model.defineForTraining(g, x, label), rows);
@@ -323,9 +392,9 @@ public final class ScoreNetwork {
             shareWeights(g, false);
         }
 
-        LossAndGradients run(Map<String, INDArray> ph, long layerSeed) {
+        <R> R run(Map<String, INDArray> ph, long layerSeed, Function<LossAndGradients, R> use) {
             Nd4j.getRandom().setSeed(layerSeed);
-            return gradientPass(g, "train-dropout", lossName, ph);
+            return gradientPass(g, "train-dropout", lossName, ph, use);
         }
     }
 
@@ -333,7 +402,10 @@ public final class ScoreNetwork {
     public INDArray predictNoise(INDArray x, INDArray labels) {
         INDArray eps;
         synchronized (this) {
-            if (!memory.knows("forward") && x.size(0) > 1) predictNoise(firstRow(x), firstRow(labels));
+            if (!memory.knows("forward") && x.size(0) > 1) {
+                predictNoise(firstRow(x), firstRow(labels));
+                memory.closeUnpinned();
+            }
             Map<String, INDArray> ph = Map.of(X, x.castTo(type), LABEL, labels.castTo(type));
             eps = pass(sd, "forward", false, () -> Set.of(output), ph, () -> sd.output(ph, output)).get(output);
         }
@@ -387,7 +459,10 @@ public final class ScoreNetwork {
                     + ", " + Arrays.toString(labels.shape()));
         }
         if (vjpGraph == null) vjpGraph = new VjpGraph(rows);
-        if (!memory.knows("vjp") && rows > 1) vjpGraph.vjp(firstRow(x), firstRow(labels), firstRow(v));
+        if (!memory.knows("vjp") && rows > 1) {
+            vjpGraph.vjp(firstRow(x), firstRow(labels), firstRow(v));
+            memory.closeUnpinned();
+        }
         INDArray product = vjpGraph.vjp(x, labels, v);
         NativeMemory.collectIfDue();
         return product;
@@ -403,17 +478,32 @@ public final class ScoreNetwork {
 
         VjpGraph(long rows) {
             g = SameDiff.create();
+            // only the input's gradient is wanted: as constants, the weights get no gradient ops
+            boolean predefined = model.reusesDefinedWeights();
+            if (predefined) {
+                for (String n : weightNames) g.constant(n, sd.getVariable(n).getArr());
+            }
             SDVariable xv = g.var(VJP_X, Nd4j.zeros(type, batchShape(rows)));
             SDVariable label = g.placeHolder(LABEL, type, -1);
             SDVariable v = g.placeHolder(VJP_V, type, batchShape(-1));
             SDVariable out = model.define(g, xv, label);
             String lossName = out.mul(v).sum().rename("vjp_loss").name();
             g.setLossVariables(lossName);
-            checkSameWeights(g, VJP_X);
-            // only the input's gradient is wanted: as constants, the weights get no gradient ops
-            List<SDVariable> weights = new ArrayList<>();
-            for (String n : weightNames) weights.add(g.getVariable(n));
-            g.convertToConstants(weights);
+            if (predefined) {
+                List<String> made = weightNamesOf(g, VJP_X);
+                if (!made.isEmpty()) {
+                    throw new IllegalStateException("the network created weights " + made
+                            + " on a second build although it reuses defined ones");
+                }
+            } else {
+                checkSameWeights(g, VJP_X);
+                List<SDVariable> weights = new ArrayList<>();
+                for (String n : weightNames) weights.add(g.getVariable(n));
+                // this build's initial weights are freed first; the conversion copies the live
+                // arrays into constants, and those copies are swapped for the live arrays in turn
+                shareWeights(g, false);
+                g.convertToConstants(weights);
+            }
             shareWeights(g, true);
             // the array the graph reads (the holder's own), to overwrite in place
             input = g.getVariable(VJP_X).getArr();

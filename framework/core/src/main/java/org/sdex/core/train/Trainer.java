@@ -102,15 +102,18 @@ public final class Trainer {
         while (state.step() < settings.steps()) {
             int step = state.step() + 1;
             fillBatch(state.rng());
-            // training-only random layers (dropout) are seeded by (seed, step): resumed runs repeat them
-            ScoreNetwork.LossAndGradients lg = net.lossAndGradients(xt, labels, noise, lossWeights, layerSeed(step));
-            double norm = Adam.clipGlobalNorm(lg.gradients(), settings.gradClip());
-            if (!Double.isFinite(lg.loss()) || !Double.isFinite(norm)) throw diverged(step, lg.loss(), norm, store);
             double lr = Adam.learningRate(settings.lr(), settings.warmup(), step);
-            state.adam().step(weights, lg.gradients(), lr);
+            // training-only random layers (dropout) are seeded by (seed, step): resumed runs repeat them;
+            // the gradients are the pass's own arrays (no copy), used up by the update
+            double[] lossAndNorm = net.withLossAndGradients(xt, labels, noise, lossWeights, layerSeed(step), lg -> {
+                double norm = Adam.clipGlobalNorm(lg.gradients(), settings.gradClip());
+                if (!Double.isFinite(lg.loss()) || !Double.isFinite(norm)) throw diverged(step, lg.loss(), norm, store);
+                state.adam().step(weights, lg.gradients(), lr);
+                return new double[] {lg.loss(), norm};
+            });
             state.ema().update(weights);
             state.advance(step);
-            listener.onStep(step, lg.loss(), lr, norm);
+            listener.onStep(step, lossAndNorm[0], lr, lossAndNorm[1]);
             if (store != null && (step % settings.checkpointEvery() == 0 || step == settings.steps())) {
                 listener.onCheckpoint(step, store.write(net, state));
             }

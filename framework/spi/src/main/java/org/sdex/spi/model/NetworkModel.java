@@ -27,6 +27,30 @@ public non-sealed interface NetworkModel extends Model {
         return define(sd, x, noiseLabel);
     }
 
+    /**
+     * How weight {@code name} is laid out in the graph relative to the tensor of the same name in
+     * the reference implementation: {@code stored = reference.permute(axes)}, or null when they are
+     * the same. A network may store weights in the layout its kernels read (convolution weights as
+     * [kh, kw, in, out] rather than PyTorch's [out, in, kh, kw]) so that no pass copies them; the
+     * kernel converts at the boundaries where weights meet other implementations (npy export for
+     * PyTorch, reference weights). Asked after {@link #define}.
+     */
+    default int[] storedAxes(String name) {
+        return null;
+    }
+
+    /**
+     * Whether {@link #define} and {@link #defineForTraining} use a weight the graph already has
+     * under the weight's name (a variable or a constant) instead of creating it, drawing from the
+     * generator as if they had created it. The kernel then defines the weights of its second
+     * graphs (the training graph with dropout, the input-VJP graph) as the first graph's arrays
+     * before the network, so that no initial values are made for them (a whole network's weights
+     * per graph). By default false: such graphs get their own weights first, then the first graph's arrays.
+     */
+    default boolean reusesDefinedWeights() {
+        return false;
+    }
+
     /** Whether {@link #defineForTraining} differs from {@link #define} (the kernel then builds a second graph). */
     default boolean trainsDifferently() {
         return false;

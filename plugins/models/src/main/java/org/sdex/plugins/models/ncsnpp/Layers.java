@@ -2,6 +2,7 @@ package org.sdex.plugins.models.ncsnpp;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.PadMode;
@@ -19,18 +20,23 @@ import org.sdex.spi.random.Rng;
 /**
  * The layers of the reference's layers.py / layerspp.py / up_or_down_sampling.py as SameDiff ops
  * on NCHW tensors of a dynamic batch size. Weights are SameDiff variables named by the reference's
- * PyTorch state-dict keys ({@code all_modules.7.Conv_0.weight}) and shaped as there (conv
- * weights [out, in, kh, kw], linear weights [out, in], NIN weights [in, out]), so a reference
- * checkpoint maps one to one. They are drawn from the generator in the order the reference
- * creates them, with its {@code default_init}: variance scaling, fan_avg, uniform; biases zero;
- * GroupNorm scale one and shift zero.
+ * PyTorch state-dict keys ({@code all_modules.7.Conv_0.weight}) and shaped as there (linear weights
+ * [out, in], NIN weights [in, out]), except convolution weights, which are stored [kh, kw, in, out]
+ * ({@link #CONV_STORED_AXES} of the reference's [out, in, kh, kw]; see
+ * {@link org.sdex.spi.model.NetworkModel#storedAxes}). They are drawn from the generator in the
+ * order the reference creates them, with its {@code default_init}: variance scaling, fan_avg,
+ * uniform; biases zero; GroupNorm scale one and shift zero.
  *
  * <p>Speed notes (ND4J 1.0.0-M2.1): convolutions run through oneDNN with YXIO weights (OIYX has no
- * working backward op), so conv weights are permuted in the graph. GroupNorm is computed as one
+ * working backward op). Stored in that layout, the weights are read as they are: permuted in the
+ * graph, every pass held a permuted copy of all of them (225 MB for the CIFAR config, which SameDiff
+ * computes first) and a training step a permuted copy of their gradients too. GroupNorm is computed as one
  * {@code moments} op for the statistics and a per-(example, channel) scale and shift applied as
  * broadcast ops (see {@link #groupNorm}).
  */
 final class Layers {
+    /** Convolution weights are stored as the reference's [out, in, kh, kw] permuted by these axes: [kh, kw, in, out]. */
+    static final int[] CONV_STORED_AXES = {2, 3, 1, 0};
     static final double GROUP_NORM_EPS = 1e-6;
     static final double INV_SQRT2 = 1 / Math.sqrt(2);
 
@@ -40,6 +46,8 @@ final class Layers {
     private final long batch;
     private final boolean training;
     private final Map<String, SDVariable> constants = new HashMap<>();
+    /** Where the names of the convolution weights created go (see {@link #CONV_STORED_AXES}). */
+    private final Set<String> convWeights;
     private int module;
     private int dropoutSites;
 
@@ -47,8 +55,9 @@ final class Layers {
      * @param batch    the static batch size of the input, or -1 when it is dynamic (then no dropout)
      * @param training add dropout; otherwise every dropout layer is the identity (eval mode)
      */
-    Layers(SameDiff sd, Rng rng, DataType type, long batch, boolean training) {
+    Layers(SameDiff sd, Rng rng, DataType type, long batch, boolean training, Set<String> convWeights) {
         this.sd = sd;
+        this.convWeights = convWeights;
         this.rng = rng;
         this.type = type;
         this.batch = batch;
@@ -66,11 +75,26 @@ final class Layers {
     INDArray defaultInit(double scale, long fanIn, long fanOut, long... shape) {
         double s = scale == 0 ? 1e-10 : scale;
         double limit = Math.sqrt(3 * s / ((fanIn + fanOut) / 2.0));
-        long n = 1;
-        for (long d : shape) n *= d;
-        double[] v = new double[Math.toIntExact(n)];
-        for (int i = 0; i < v.length; i++) v[i] = limit * (2 * rng.nextDouble() - 1);
-        return Nd4j.create(v, shape, type);
+        // drawn in chunks straight into the native array: a double[] of a whole network's weights
+        // (494 MB for the CIFAR config) went to the Java heap's old generation, which stayed resident
+        INDArray a = Nd4j.createUninitialized(type, shape);
+        long n = a.length();
+        double[] chunk = new double[(int) Math.min(n, 1 << 16)];
+        java.nio.ByteBuffer bytes = type == DataType.FLOAT || type == DataType.DOUBLE
+                ? a.data().asNio().order(java.nio.ByteOrder.nativeOrder()) : null;
+        for (long from = 0; from < n; from += chunk.length) {
+            int len = (int) Math.min(chunk.length, n - from);
+            for (int i = 0; i < len; i++) chunk[i] = limit * (2 * rng.nextDouble() - 1);
+            if (type == DataType.DOUBLE) {
+                bytes.asDoubleBuffer().put((int) from, chunk, 0, len);
+            } else if (type == DataType.FLOAT) {
+                java.nio.FloatBuffer f = bytes.asFloatBuffer();
+                for (int i = 0; i < len; i++) f.put((int) from + i, (float) chunk[i]);
+            } else {
+                for (int i = 0; i < len; i++) a.data().put(from + i, chunk[i]);
+            }
+        }
+        return a;
     }
 
     /** N(0, scale^2) values of the given shape. */
@@ -83,11 +107,34 @@ final class Layers {
         return Nd4j.create(v, shape, type);
     }
 
-    SDVariable weight(String name, INDArray init) { return sd.var(name, init); }
+    /**
+     * A trainable variable holding {@code init}'s values. SameDiff's array holder stores a copy, so
+     * {@code init} is closed at once: left to the collector, a graph's initial values stayed
+     * resident beside the weights (247 MB for the CIFAR config, per graph built).
+     */
+    SDVariable weight(String name, INDArray init) {
+        SDVariable v = sd.var(name, init);
+        if (v.getArr() != init && init.closeable()) init.close();
+        return v;
+    }
 
-    SDVariable zeros(String name, long n) { return sd.var(name, Nd4j.zeros(type, n)); }
+    /**
+     * The weight {@code name}: the graph's own when the kernel defined it before the network (it
+     * shares one set of weight arrays between graphs, see {@link org.sdex.spi.model.NetworkModel#reusesDefinedWeights});
+     * then the generator still advances by the {@code draws} values {@code init} would have taken,
+     * so every later draw is the same as in a graph built from scratch. Else a new variable of {@code init}.
+     */
+    SDVariable weight(String name, long draws, java.util.function.Supplier<INDArray> init) {
+        if (sd.hasVariable(name)) {
+            for (long i = 0; i < draws; i++) rng.nextDouble();
+            return sd.getVariable(name);
+        }
+        return weight(name, init.get());
+    }
 
-    SDVariable ones(String name, long n) { return sd.var(name, Nd4j.ones(type, n)); }
+    SDVariable zeros(String name, long n) { return weight(name, 0, () -> Nd4j.zeros(type, n)); }
+
+    SDVariable ones(String name, long n) { return weight(name, 0, () -> Nd4j.ones(type, n)); }
 
     /** A constant, created once per graph under {@code name}. */
     SDVariable constant(String name, java.util.function.Supplier<INDArray> value) {
@@ -104,7 +151,14 @@ final class Layers {
     record Conv(SDVariable weight, SDVariable bias, int size) {}
 
     Conv conv(String prefix, long in, long out, int size, double initScale) {
-        SDVariable w = weight(prefix + "weight", defaultInit(initScale, in * size * size, out * size * size, out, in, size, size));
+        // drawn in the reference's [out, in, kh, kw] order (the same values), stored [kh, kw, in, out]
+        SDVariable w = weight(prefix + "weight", out * in * size * size, () -> {
+            INDArray init = defaultInit(initScale, in * size * size, out * size * size, out, in, size, size);
+            INDArray stored = init.permute(CONV_STORED_AXES).dup('c');
+            init.close();
+            return stored;
+        });
+        convWeights.add(w.name());
         return new Conv(w, zeros(prefix + "bias", out), size);
     }
 
@@ -112,7 +166,7 @@ final class Layers {
     SDVariable apply(Conv c, SDVariable x, int stride, int pad) {
         Conv2DConfig cfg = Conv2DConfig.builder().kH(c.size).kW(c.size).sH(stride).sW(stride).pH(pad).pW(pad)
                 .paddingMode(PaddingMode.VALID).dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();
-        return sd.cnn.conv2d(x, c.weight.permute(2, 3, 1, 0), c.bias, cfg);
+        return sd.cnn.conv2d(x, c.weight, c.bias, cfg);
     }
 
     /** ddpm_conv3x3 (padding 1) applied to x. */
@@ -127,14 +181,14 @@ final class Layers {
 
     /** nn.Linear with default_init weights [out, in] and zero bias, on [B, in]. */
     SDVariable linear(String prefix, SDVariable x, long in, long out) {
-        SDVariable w = weight(prefix + "weight", defaultInit(1.0, in, out, out, in));
+        SDVariable w = weight(prefix + "weight", out * in, () -> defaultInit(1.0, in, out, out, in));
         SDVariable b = zeros(prefix + "bias", out);
         return sd.mmul(x, w, false, true, false).add(b);
     }
 
     /** The reference's NIN (a 1x1 layer with weights W [in, out], b [out]), as a 1x1 conv. */
     SDVariable nin(String prefix, SDVariable x, long in, long out, double initScale) {
-        SDVariable w = weight(prefix + "W", defaultInit(initScale, out, in, in, out));
+        SDVariable w = weight(prefix + "W", in * out, () -> defaultInit(initScale, out, in, in, out));
         SDVariable b = zeros(prefix + "b", out);
         Conv2DConfig cfg = Conv2DConfig.builder().kH(1).kW(1).sH(1).sW(1).pH(0).pW(0)
                 .paddingMode(PaddingMode.VALID).dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();
@@ -259,7 +313,7 @@ final class Layers {
      */
     SDVariable upsampleConv(Conv c, SDVariable x, long out, long h, long w, double[] firKernel) {
         int k = c.size();
-        SDVariable wt = sd.reverse(c.weight(), 2, 3).permute(2, 3, 0, 1);   // [kh, kw, out, in]
+        SDVariable wt = sd.reverse(c.weight(), 0, 1).permute(0, 1, 3, 2);   // flipped, [kh, kw, out, in]
         DeConv2DConfig cfg = DeConv2DConfig.builder().kH(k).kW(k).sH(2).sW(2).pH(0).pW(0).dH(1).dW(1)
                 .isSameMode(false).dataFormat("NCHW").build();
         SDVariable y = sd.cnn.deconv2d(x, wt, cfg);

@@ -2,6 +2,8 @@ package org.sdex.plugins.models.ncsnpp;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -34,8 +36,8 @@ import org.sdex.spi.random.Rng;
  * dropout is the identity (the reference's {@code model.eval()}); the kernel trains through
  * {@link #defineForTraining}, the same network with dropout, whose batch size is fixed.
  *
- * <p><b>Weights.</b> Named by the reference's state-dict keys and shaped as there (see
- * {@link Layers}); the paper's CIFAR-10 configs have exactly the reference's parameter counts.
+ * <p><b>Weights.</b> Named by the reference's state-dict keys and shaped as there but for the
+ * convolution weights, stored [kh, kw, in, out] ({@link #storedAxes}, see {@link Layers}); the paper's CIFAR-10 configs have exactly the reference's parameter counts.
  * The Gaussian Fourier frequencies ({@code all_modules.0.W}, frozen in the reference) are a
  * constant. An unconditional network ({@code conditional false}) omits the residual blocks'
  * {@code Dense_0}, which the reference creates but never uses.
@@ -45,6 +47,8 @@ import org.sdex.spi.random.Rng;
 final class Ncsnpp implements NetworkModel {
     private final NcsnppConfig cfg;
     private final long[] rngState;
+    /** The names of the convolution weights, filled by the first define (every define makes the same). */
+    private final Set<String> convWeights = ConcurrentHashMap.newKeySet();
 
     Ncsnpp(NcsnppConfig cfg, long[] rngState) {
         this.cfg = cfg;
@@ -66,6 +70,16 @@ final class Ncsnpp implements NetworkModel {
     }
 
     @Override
+    public int[] storedAxes(String name) {
+        return convWeights.contains(name) ? Layers.CONV_STORED_AXES.clone() : null;
+    }
+
+    @Override
+    public boolean reusesDefinedWeights() {
+        return true;
+    }
+
+    @Override
     public boolean trainsDifferently() {
         return cfg.dropout() > 0;
     }
@@ -81,7 +95,7 @@ final class Ncsnpp implements NetworkModel {
         DataType type = x.dataType();
         long[] shape = x.getShape();
         long batch = shape != null && shape.length > 0 ? shape[0] : -1;
-        Net n = new Net(new Layers(sd, Rng.fromState(rngState), type, batch, training), type);
+        Net n = new Net(new Layers(sd, Rng.fromState(rngState), type, batch, training, convWeights), type);
         return n.forward(x, noiseLabel);
     }
 

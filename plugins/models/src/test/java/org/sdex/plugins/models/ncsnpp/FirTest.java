@@ -64,7 +64,7 @@ class FirTest {
     static INDArray run(java.util.function.BiFunction<Layers, SDVariable, SDVariable> op, INDArray x) {
         SameDiff sd = SameDiff.create();
         SDVariable in = sd.placeHolder("x", DataType.FLOAT, -1, x.size(1), x.size(2), x.size(3));
-        Layers l = new Layers(sd, new Rng(1), DataType.FLOAT, -1, false);
+        Layers l = new Layers(sd, new Rng(1), DataType.FLOAT, -1, false, new java.util.HashSet<>());
         SDVariable out = op.apply(l, in);
         return sd.output(Map.of("x", x), out.name()).get(out.name());
     }
@@ -137,8 +137,8 @@ class FirTest {
         assertSame(run((l, v) -> l.upsampleConv(conv(l, w), v, 5, 6, 6, K), x), up);
     }
 
-    /** A conv of the given weight [out, in, 3, 3] with zero bias. */
+    /** A conv of the given weight [out, in, 3, 3] (stored as the layers store it) with zero bias. */
     static Layers.Conv conv(Layers l, INDArray w) {
-        return new Layers.Conv(l.sd().constant(w), l.sd().constant(Nd4j.zeros(DataType.FLOAT, w.size(0))), 3);
+        return new Layers.Conv(l.sd().constant(w.permute(Layers.CONV_STORED_AXES).dup('c')), l.sd().constant(Nd4j.zeros(DataType.FLOAT, w.size(0))), 3);
     }
 }

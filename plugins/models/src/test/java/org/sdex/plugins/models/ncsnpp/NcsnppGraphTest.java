@@ -39,7 +39,7 @@ class NcsnppGraphTest {
         for (String w : g.weights()) {
             INDArray gw = grads.get(w);
             assertThat(gw).as("gradient of %s", w).isNotNull();
-            assertThat(gw.shape()).isEqualTo(g.weight(w).shape());
+            assertThat(gw.shape()).isEqualTo(g.stored(w).shape());
             assertThat(gw.isNaN().any() || gw.isInfinite().any()).as("gradient of %s is finite", w).isFalse();
             // the attention's key bias adds the same logit to every key: softmax ignores it, its gradient is 0
             if (!w.endsWith("NIN_1.b")) assertThat(gw.amaxNumber().doubleValue()).as("gradient of %s", w).isPositive();
@@ -128,7 +128,7 @@ class NcsnppGraphTest {
     }
 
     /** The exact values (INDArray.equals allows a difference of 1e-5, larger than the 1e-10-scaled weights). */
-    static float[] values(INDArray a) { return a.dup().data().asFloat(); }
+    static float[] values(INDArray a) { return a.dup('c').data().asFloat(); }
 
     static double variance(INDArray a) {
         double m = a.meanNumber().doubleValue();

@@ -57,8 +57,8 @@ final class Nets {
         return m;
     }
 
-    /** A built graph: placeholders "x" and "label", the output, the weight names (sorted). */
-    record Graph(SameDiff sd, SDVariable out, List<String> weights) {
+    /** A built graph: placeholders "x" and "label", the output, the weight names (sorted), the model. */
+    record Graph(SameDiff sd, SDVariable out, List<String> weights, Ncsnpp model) {
         INDArray output(INDArray x, INDArray labels) {
             return sd.output(Map.of("x", x, "label", labels), out.name()).get(out.name());
         }
@@ -69,7 +69,18 @@ final class Nets {
             return n;
         }
 
-        INDArray weight(String name) { return sd.getVariable(name).getArr(); }
+        /** The live weight in the reference's layout (a view of the stored array; see {@link Ncsnpp#storedAxes}). */
+        INDArray weight(String name) {
+            INDArray a = stored(name);
+            int[] axes = model.storedAxes(name);
+            if (axes == null) return a;
+            int[] back = new int[axes.length];
+            for (int i = 0; i < axes.length; i++) back[axes[i]] = i;
+            return a.permute(back);
+        }
+
+        /** The live weight as the graph stores it. */
+        INDArray stored(String name) { return sd.getVariable(name).getArr(); }
 
         /**
          * SHA-256 of the sorted lines "name dim1xdim2..." of the weights: the same text the
@@ -103,7 +114,7 @@ final class Nets {
         List<String> names = new ArrayList<>();
         for (SDVariable v : sd.variables()) if (v.getVariableType() == VariableType.VARIABLE) names.add(v.name());
         Collections.sort(names);
-        return new Graph(sd, out, names);
+        return new Graph(sd, out, names, model);
     }
 
     static Graph build(Ncsnpp model) { return build(model, -1, false); }
