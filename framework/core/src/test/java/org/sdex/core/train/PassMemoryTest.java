@@ -82,6 +82,45 @@ class PassMemoryTest {
     }
 
     @Test
+    void aRecordingPassReturnsArraysAfterTheirLastReaderWithTheSameResults() {
+        // one row: no plan is learnt first, so the first pass of each kind is the recording one
+        Batch b = Batch.of(4, 1);
+        ScoreNetwork net = network();
+        INDArray eps = net.predictNoise(b.x, b.labels);
+        assertThat(net.passMemory().counts()[2]).as("arrays released while the forward pass was recorded").isPositive();
+        ScoreNetwork.LossAndGradients lg = net.lossAndGradients(b.x, b.labels, b.noise, b.weights);
+        INDArray vjp = net.inputVjp(b.x, b.labels, b.noise);
+        for (int i = 0; i < 3; i++) { // planned, then replayed
+            assertThat(net.predictNoise(b.x, b.labels)).isEqualTo(eps);
+            ScoreNetwork.LossAndGradients again = net.lossAndGradients(b.x, b.labels, b.noise, b.weights);
+            assertThat(again.loss()).isEqualTo(lg.loss());
+            lg.gradients().forEach((k, v) -> assertThat(again.gradients().get(k)).as(k).isEqualTo(v));
+            assertThat(net.inputVjp(b.x, b.labels, b.noise)).isEqualTo(vjp);
+        }
+    }
+
+    @Test
+    void gradientsWithoutCopiesAreThePassArraysWithTheSameValues() {
+        ScoreNetwork net = network();
+        Batch b = Batch.of(5, 16);
+        Map<String, INDArray> copied = net.lossAndGradients(b.x, b.labels, b.noise, b.weights).gradients();
+        INDArray[] seen = new INDArray[1];
+        for (int i = 0; i < 3; i++) {
+            net.withLossAndGradients(b.x, b.labels, b.noise, b.weights, 0L, lg -> {
+                lg.gradients().forEach((k, v) -> assertThat(v).as(k).isEqualTo(copied.get(k)));
+                INDArray first = lg.gradients().values().iterator().next();
+                if (seen[0] != null) assertThat(first).as("a replayed pass hands out its own array").isSameAs(seen[0]);
+                seen[0] = first;
+                first.assign(0); // the caller may use them as scratch space
+                return null;
+            });
+        }
+        Map<String, INDArray> after = net.lossAndGradients(b.x, b.labels, b.noise, b.weights).gradients();
+        copied.forEach((k, v) -> assertThat(after.get(k)).as(k).isEqualTo(v));
+        assertThat(after.values().iterator().next()).isNotSameAs(seen[0]);
+    }
+
+    @Test
     void thePoolHandsBackArraysByShapeAndClosesIdleOnes() {
         PassMemory m = new PassMemory();
         INDArray a = m.allocate(false, DataType.FLOAT, 3, 4);
