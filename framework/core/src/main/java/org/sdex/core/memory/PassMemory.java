@@ -320,6 +320,7 @@ public final class PassMemory extends AbstractMemoryMgr {
         for (String k : new ArrayList<>(replays.keySet())) drop(k);
         for (INDArray a : scratch.values()) if (a.closeable()) a.close();
         scratch.clear();
+        for (ArrayDeque<INDArray> q : free.values()) for (INDArray a : q) if (!a.wasClosed() && a.closeable()) a.close();
         free.clear();
         inUse.clear();
         lastUse.clear();

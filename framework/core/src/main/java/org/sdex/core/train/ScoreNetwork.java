@@ -43,7 +43,7 @@ import org.sdex.spi.sde.Sde;
  * shapes are replayed op by op without SameDiff's session ({@link org.sdex.core.memory.ReplayedPass}),
  * with bit-for-bit the same results.
  */
-public final class ScoreNetwork {
+public final class ScoreNetwork implements AutoCloseable {
     static final String X = "x";
     static final String LABEL = "noise_label";
     static final String TARGET = "target_noise";
@@ -155,6 +155,19 @@ public final class ScoreNetwork {
         }
         if (asConstants) g.setConstantArrays(holder);
         else g.setVariablesArrays(holder);
+    }
+
+    /**
+     * Frees the network's native memory now (the pass arrays, the replays, the weights) instead of
+     * whenever the collector finds it unreachable; the network cannot be used afterwards.
+     */
+    @Override
+    public synchronized void close() {
+        memory.close();
+        for (String n : weightNames) {
+            INDArray w = sd.getVariable(n).getArr();
+            if (w != null && !w.wasClosed() && w.closeable()) w.close();
+        }
     }
 
     /** The arrays reused between passes (for tests). */
@@ -289,12 +302,16 @@ public final class ScoreNetwork {
      */
     public Map<String, INDArray> referenceWeights() {
         Map<String, INDArray> m = new LinkedHashMap<>();
-        for (String n : weightNames) {
-            INDArray w = sd.getVariable(n).getArr();
-            int[] axes = model.storedAxes(n);
-            m.put(n, axes == null ? w.dup('c') : w.permute(inverse(axes)).dup('c'));
-        }
+        for (String n : weightNames) m.put(n, referenceWeight(n));
         return m;
+    }
+
+    /** A copy of one weight in the reference implementation's layout (see {@link #referenceWeights()}). */
+    public INDArray referenceWeight(String name) {
+        if (!weightNames.contains(name)) throw new IllegalArgumentException("no weight '" + name + "'");
+        INDArray w = sd.getVariable(name).getArr();
+        int[] axes = model.storedAxes(name);
+        return axes == null ? w.dup('c') : w.permute(inverse(axes)).dup('c');
     }
 
     /** The permutation that undoes {@code axes}. */
@@ -383,6 +400,7 @@ public final class ScoreNetwork {
             this.rows = rows;
             g = SameDiff.create();
             if (model.reusesDefinedWeights()) {
+                g.setVariablesArrays(new SingleThreadArrayHolder()); // holds the arrays given, no copies
                 for (String n : weightNames) g.var(n, sd.getVariable(n).getArr());
             }
             SDVariable x = g.placeHolder(X, type, batchShape(rows));
@@ -481,6 +499,7 @@ public final class ScoreNetwork {
             // only the input's gradient is wanted: as constants, the weights get no gradient ops
             boolean predefined = model.reusesDefinedWeights();
             if (predefined) {
+                g.setConstantArrays(new SingleThreadArrayHolder()); // holds the arrays given, no copies
                 for (String n : weightNames) g.constant(n, sd.getVariable(n).getArr());
             }
             SDVariable xv = g.var(VJP_X, Nd4j.zeros(type, batchShape(rows)));
