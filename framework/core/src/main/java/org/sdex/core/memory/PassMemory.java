@@ -364,6 +364,8 @@ public final class PassMemory extends AbstractMemoryMgr {
         private Map<String, Integer> holds;
         /** While recording: the inputs each alias output keeps alive. */
         private final Map<String, List<String>> aliasOf = new HashMap<>();
+        /** While recording: the pass's results ({@link #keep}, asked once per pass). */
+        private Set<String> kept;
 
         void start(String replaySignature) {
             if (recorder != null) recorder.close();
@@ -395,6 +397,7 @@ public final class PassMemory extends AbstractMemoryMgr {
         private void releaseByGraph(SameDiff sd, SameDiffOp op, List<String> in, List<String> out, INDArray[] outs,
                                     boolean[] alias) {
             if (holds == null) {
+                kept = keep.get();
                 holds = new HashMap<>();
                 for (SameDiffOp o : sd.getOps().values()) {
                     List<String> oi = o.getInputsToOp() == null ? List.of() : o.getInputsToOp();
@@ -417,7 +420,7 @@ public final class PassMemory extends AbstractMemoryMgr {
         }
 
         private void releaseIfFree(String v) {
-            if (holds.getOrDefault(v, 0) > 0 || keep.get().contains(v)) return;
+            if (holds.getOrDefault(v, 0) > 0 || kept.contains(v)) return;
             holds.put(v, Integer.MAX_VALUE / 2); // released once
             List<String> parents = aliasOf.remove(v);
             if (parents != null) {
