@@ -35,12 +35,7 @@ public final class NativeMemory {
      * than keeping them resident through the pass that follows. Small networks skip the collection.
      */
     public static synchronized void collectAfterBuild(long bytes) {
-        if (bytes < BUILD_GARBAGE_MB << 20) return;
-        long start = System.nanoTime();
-        System.gc();
-        last = System.nanoTime();
-        lastDuration = last - start;
-        baseline = ResidentMemory.megabytes();
+        if (bytes >= BUILD_GARBAGE_MB << 20) collect(System.nanoTime());
     }
 
     /** Collects garbage when the last collection is long enough ago; called after each network evaluation. */
@@ -52,10 +47,14 @@ public final class NativeMemory {
             last = now; // checked: look again in a second
             return;
         }
+        collect(now);
+    }
+
+    /** A collection started at {@code start}, and the bookkeeping that spaces the next one. */
+    private static void collect(long start) {
         System.gc();
-        long end = System.nanoTime();
-        lastDuration = end - now;
-        last = end;
+        last = System.nanoTime();
+        lastDuration = last - start;
         baseline = ResidentMemory.megabytes();
     }
 }

@@ -256,9 +256,14 @@ public final class PassMemory extends AbstractMemoryMgr {
         for (String k : new ArrayList<>(replays.keySet())) {
             if (pass - replayUsed.getOrDefault(k, pass) > REPLAY_IDLE) drop(k);
         }
+        closeFree(a -> pass - lastUse.getOrDefault(a, pass) > FORGET_AFTER);
+    }
+
+    /** Closes the free arrays that no replay writes and that {@code which} selects. */
+    private void closeFree(java.util.function.Predicate<INDArray> which) {
         for (ArrayDeque<INDArray> q : free.values()) {
             q.removeIf(a -> {
-                if (pass - lastUse.getOrDefault(a, pass) <= FORGET_AFTER || pinned.containsKey(a)) return false;
+                if (pinned.containsKey(a) || !which.test(a)) return false;
                 lastUse.remove(a);
                 if (a.closeable()) a.close();
                 return true;
@@ -272,16 +277,7 @@ public final class PassMemory extends AbstractMemoryMgr {
      * again soon (a plan learnt on one row), freed now instead of after {@value #FORGET_AFTER} passes.
      */
     public void closeUnpinned() {
-        if (!ENABLED) return;
-        for (ArrayDeque<INDArray> q : free.values()) {
-            q.removeIf(a -> {
-                if (pinned.containsKey(a)) return false;
-                lastUse.remove(a);
-                if (a.closeable()) a.close();
-                return true;
-            });
-        }
-        free.values().removeIf(ArrayDeque::isEmpty);
+        if (ENABLED) closeFree(a -> true);
     }
 
     private void put(INDArray a) {
@@ -317,11 +313,10 @@ public final class PassMemory extends AbstractMemoryMgr {
 
     @Override
     public void close() {
-        for (String k : new ArrayList<>(replays.keySet())) drop(k);
+        for (String k : new ArrayList<>(replays.keySet())) drop(k); // unpins their arrays
         for (INDArray a : scratch.values()) if (a.closeable()) a.close();
         scratch.clear();
-        for (ArrayDeque<INDArray> q : free.values()) for (INDArray a : q) if (!a.wasClosed() && a.closeable()) a.close();
-        free.clear();
+        closeFree(a -> true);
         inUse.clear();
         lastUse.clear();
     }

@@ -296,17 +296,11 @@ public final class ScoreNetwork implements AutoCloseable {
     }
 
     /**
-     * Copies of the weights in the reference implementation's layout (C order): what another
+     * A copy of one weight in the reference implementation's layout (C order): what another
      * implementation of the same network loads (see {@link NetworkModel#storedAxes}; convolution
-     * weights are stored [kh, kw, in, out] and exported [out, in, kh, kw]).
+     * weights are stored [kh, kw, in, out] and exported [out, in, kh, kw]). One at a time: all of
+     * them at once would be another copy of the network.
      */
-    public Map<String, INDArray> referenceWeights() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        for (String n : weightNames) m.put(n, referenceWeight(n));
-        return m;
-    }
-
-    /** A copy of one weight in the reference implementation's layout (see {@link #referenceWeights()}). */
     public INDArray referenceWeight(String name) {
         if (!weightNames.contains(name)) throw new IllegalArgumentException("no weight '" + name + "'");
         INDArray w = sd.getVariable(name).getArr();
