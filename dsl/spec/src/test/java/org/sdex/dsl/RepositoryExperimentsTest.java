@@ -18,12 +18,12 @@ import org.sdex.core.run.ExperimentRunner;
 import org.sdex.core.run.ExperimentValidator;
 import org.sdex.core.run.RunOptions;
 import org.sdex.core.run.RunResult;
-import org.sdex.testing.SharedData;
+import org.sdex.testing.TestData;
 
 /**
- * Every script in experiments/ validates, against a data root holding the machine's real data
- * (../shared/data) and CIFAR-10 batches in the standard binary format written here (CIFAR-10 is
- * not on this machine); the CIFAR experiments also train two steps and sample with their network
+ * Every script in experiments/ validates, against a data root holding the repository's real-data
+ * fixtures (test-data/: a few hundred MNIST and Fashion-MNIST images) and CIFAR-10 batches in the
+ * standard binary format written here; the CIFAR experiments also train two steps and sample with their network
  * shrunk by --set overrides, the way one smoke-tests a GPU config on a laptop.
  */
 class RepositoryExperimentsTest {
@@ -34,11 +34,9 @@ class RepositoryExperimentsTest {
     /** Two 3073-byte records per batch file: a label byte, then 1024 R, 1024 G, 1024 B bytes. */
     @BeforeAll
     static void dataRoot() throws IOException {
-        Path shared = SharedData.root();
-        if (shared != null && Files.isDirectory(shared)) {
-            try (Stream<Path> files = Files.list(shared)) {
-                for (Path f : files.toList()) Files.createSymbolicLink(root.resolve(f.getFileName()), f.toAbsolutePath());
-            }
+        Path fixtures = TestData.require("fashion-train-images-idx3-ubyte.gz");
+        try (Stream<Path> files = Files.list(fixtures)) {
+            for (Path f : files.toList()) Files.createSymbolicLink(root.resolve(f.getFileName()), f.toAbsolutePath());
         }
         Path cifar = Files.createDirectories(root.resolve("cifar-10-batches-bin"));
         List<String> names = List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",

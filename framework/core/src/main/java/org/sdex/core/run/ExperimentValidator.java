@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.core.config.ConfigException;
 import org.sdex.core.config.ExperimentConfig;
 import org.sdex.core.config.PluginRef;
@@ -25,6 +27,7 @@ import org.sdex.spi.PluginKind;
 import org.sdex.spi.data.DataContext;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.data.DatasetPlugin;
+import org.sdex.spi.data.MissingDataException;
 import org.sdex.spi.model.AnalyticModel;
 import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.Model;
@@ -63,7 +66,25 @@ public final class ExperimentValidator {
         this.options = options;
     }
 
+    /** Validates everything, the data files included: what {@code run} needs. */
     public ExperimentPlan validate(ExperimentConfig config) {
+        return validate(config, null);
+    }
+
+    /**
+     * A plan checked without needing the data files, and what is missing when they are not there
+     * (null when they are): {@code sdex validate} on a machine that has not downloaded the data yet.
+     */
+    public record WithoutData(ExperimentPlan plan, String missingData) {}
+
+    public WithoutData validateWithoutData(ExperimentConfig config) {
+        List<String> missing = new ArrayList<>();
+        ExperimentPlan plan = validate(config, missing);
+        return new WithoutData(plan, missing.isEmpty() ? null : missing.get(0));
+    }
+
+    /** With {@code missing} null a missing data file is an error; otherwise it is noted there and checking goes on. */
+    private ExperimentPlan validate(ExperimentConfig config, List<String> missing) {
         if (config.name == null || config.name.isBlank()) {
             throw new ConfigException(config.location, "the experiment needs a name: experiment('my_name') { ... }");
         }
@@ -84,8 +105,9 @@ public final class ExperimentValidator {
         Resolved<ModelPlugin> modelRef = resolve(PluginKind.MODEL, "model", config.model, config.location, ModelPlugin.class);
 
         Sde sde = create(config.sde, () -> sdeRef.plugin().create(sdeRef.params()));
-        Dataset dataset = create(config.data, () -> data.plugin().open(data.params(), dataContext("train")));
-        Model model = create(config.model, () -> modelRef.plugin().create(modelRef.params(),
+        Dataset dataset = openData(config.data, data, "train", missing);
+        // without the files and their shape (a custom image set), the model cannot be checked against the data
+        Model model = dataset.shape() == null ? null : create(config.model, () -> modelRef.plugin().create(modelRef.params(),
                 new ModelContext(sde, dataset, dataset.shape(), DataType.FLOAT, new Rng(seed))));
 
         Section trainSection = config.section("train");
@@ -113,6 +135,7 @@ public final class ExperimentValidator {
         SamplingMethod sampling = null;
         if (sampleSection != null) {
             sampling = samplingMethod(sampleSection, sde);
+            sampleSection = withoutScriptStepsForOverriddenWay(sampleSection, sampling);
             Section withDefaults = sampleSection.copy();
             if (sampling instanceof SamplingMethod.WholeTrajectory w && !sampleSection.values.containsKey("steps")) {
                 withDefaults.set("steps", w.solver().plugin().defaultSteps(), sampleSection.location);
@@ -121,7 +144,7 @@ public final class ExperimentValidator {
             check(sampleSection, sampling, sample, sde);
         }
         ExperimentPlan.Likelihood likelihood = likelihood(config.section("likelihood"), seed, sde, dataset, model,
-                data, config.data, modelRef.name());
+                data, config.data, modelRef.name(), missing);
         if (options.points() != null && likelihood == null) {
             throw new ConfigException(config.location, "--points " + options.points()
                     + " needs a likelihood { ... } block to evaluate them with");
@@ -133,7 +156,8 @@ public final class ExperimentValidator {
     public static final List<String> LIKELIHOOD_PLUGINS = List.of("ode");
 
     private ExperimentPlan.Likelihood likelihood(Section section, long seed, Sde sde, Dataset dataset, Model model,
-                                                 Resolved<DatasetPlugin> data, PluginRef dataRef, String modelName) {
+                                                 Resolved<DatasetPlugin> data, PluginRef dataRef, String modelName,
+                                                 List<String> missing) {
         if (section == null) return null;
         for (String key : section.plugins.keySet()) {
             if (!LIKELIHOOD_PLUGINS.contains(key)) {
@@ -154,7 +178,7 @@ public final class ExperimentValidator {
         }
         if (options.points() == null && dataset.size().isPresent() && !settings.split().equals("train")) {
             // the split's files must exist and be readable: open it now, not after hours of training
-            create(dataRef, () -> data.plugin().open(data.params(), dataContext(settings.split())));
+            openData(dataRef, data, settings.split(), missing);
         }
         if (model instanceof AnalyticModel analytic && !(analytic.score() instanceof DifferentiableScore)) {
             throw new ConfigException(section.location, "model '" + modelName + "' gives no vector-Jacobian products of its score,"
@@ -181,9 +205,10 @@ public final class ExperimentValidator {
         if (chosen.containsKey("ode")) ways.add("ode");
         if (chosen.containsKey("solver")) ways.add("solver");
         if (ways.size() > 1) {
-            // point at whichever came last: that is the line that broke the block
+            // point at whichever came last (a --set comes after every line): that is what broke the block
             PluginRef second = chosen.values().stream()
-                    .max(java.util.Comparator.comparingInt(r -> r.location.line())).orElseThrow();
+                    .max(java.util.Comparator.comparing((PluginRef r) -> r.location.isOverride())
+                            .thenComparingInt(r -> r.location.line())).orElseThrow();
             throw new ConfigException(second.location, "sample uses one way of sampling, found " + String.join(" and ", ways)
                     + ". Accepted: predictor/corrector, ode, solver");
         }
@@ -211,6 +236,27 @@ public final class ExperimentValidator {
                     + " choose a predictor (e.g. euler_maruyama) or a corrector (e.g. langevin)");
         }
         return new SamplingMethod.PredictorCorrector(predictor, corrector);
+    }
+
+    /**
+     * When {@code --set} switched the way of sampling to an ODE or a solver, the script's settings
+     * for its own way ({@code steps}, {@code probabilityFlow}) do not carry over: an adaptive ODE
+     * chooses its steps and a solver has its own default. Settings given with {@code --set} stay.
+     */
+    private static Section withoutScriptStepsForOverriddenWay(Section section, SamplingMethod sampling) {
+        PluginRef chosen = sampling instanceof SamplingMethod.ProbabilityFlowOde ? section.plugins.get("ode")
+                : sampling instanceof SamplingMethod.WholeTrajectory ? section.plugins.get("solver") : null;
+        if (chosen == null || !chosen.location.isOverride()) return section;
+        Section s = section.copy();
+        boolean ownSteps = sampling instanceof SamplingMethod.WholeTrajectory
+                || ((SamplingMethod.ProbabilityFlowOde) sampling).solver().plugin().adaptive();
+        for (String key : ownSteps ? List.of("steps", "probabilityFlow") : List.of("probabilityFlow")) {
+            if (s.values.containsKey(key) && !s.where(key).isOverride()) {
+                s.values.remove(key);
+                s.locations.remove(key);
+            }
+        }
+        return s;
     }
 
     /** Combinations of settings and plugins that only fail together; plugins are created to let them check. */
@@ -273,6 +319,32 @@ public final class ExperimentValidator {
             return new Resolved<>(plugin, Params.of(plugin, ref.params));
         } catch (ParamException e) {
             throw new ConfigException(ref.location, e.getMessage());
+        }
+    }
+
+    /**
+     * Opens a split of the data set. Missing files are an error at the line that chose the data,
+     * unless {@code missing} collects them: then a stand-in of the shape the examples would have
+     * (null when the files decide it) lets the rest of the experiment be checked.
+     */
+    private Dataset openData(PluginRef ref, Resolved<DatasetPlugin> data, String split, List<String> missing) {
+        try {
+            return data.plugin().open(data.params(), dataContext(split));
+        } catch (MissingDataException e) {
+            if (missing == null) throw new ConfigException(ref.location, e.getMessage());
+            missing.add(e.getMessage());
+            return new AbsentData(e.shape().orElse(null));
+        } catch (SdexException | IllegalArgumentException e) {
+            throw new ConfigException(ref.location, e.getMessage());
+        }
+    }
+
+    /** A finite data set whose files are not there yet: its shape (or null), and nothing to read. */
+    private record AbsentData(long[] shape) implements Dataset {
+        @Override public OptionalLong size() { return OptionalLong.of(0); }
+
+        @Override public INDArray sample(int n, Rng rng) {
+            throw new IllegalStateException("the data files are missing; validation only");
         }
     }
 

@@ -20,6 +20,8 @@ import org.sdex.spi.data.DatasetPlugin;
  * of records (10,000 in the real batches). With {@code limit} only the files needed are read.
  */
 public final class Cifar10Plugin implements DatasetPlugin {
+    /** The folder the official archive (cifar-10-binary.tar.gz) unpacks to. */
+    static final String DIR = "cifar-10-batches-bin";
     static final int SIDE = 32;
     static final int PIXELS = 3 * SIDE * SIDE;
     static final int RECORD = 1 + PIXELS;
@@ -32,7 +34,7 @@ public final class Cifar10Plugin implements DatasetPlugin {
     @Override
     public List<Param> parameters() {
         List<Param> params = new ArrayList<>();
-        params.add(Param.string("dir", "cifar-10-batches-bin", "folder under the data root with data_batch_1..5.bin and test_batch.bin"));
+        params.add(Param.string("dir", DIR, "folder under the data root with data_batch_1..5.bin and test_batch.bin"));
         params.addAll(ImageOptions.params(true));
         return params;
     }
@@ -41,7 +43,10 @@ public final class Cifar10Plugin implements DatasetPlugin {
     public Dataset open(Params p, DataContext ctx) {
         String who = "data '" + name() + "'";
         ImageOptions options = ImageOptions.of(p);
-        return read(who, DataFiles.root(who, ctx.dataRoot()).resolve(p.string("dir")).normalize(), ctx.split(), options.limit())
+        // downloadable, and [3, 32, 32] before padding, as long as the folder is the archive's own
+        boolean known = p.string("dir").equals(DIR);
+        Needed needed = new Needed(who, known ? name() : null, known ? Needed.square(3, SIDE, options.pad()) : null);
+        return read(needed, DataFiles.root(needed, ctx.dataRoot()).resolve(p.string("dir")).normalize(), ctx.split(), options.limit())
                 .dataset(name(), options, ctx.dataType());
     }
 
@@ -53,16 +58,15 @@ public final class Cifar10Plugin implements DatasetPlugin {
         };
     }
 
-    static Images read(String who, Path dir, String split, int limit) {
+    static Images read(Needed needed, Path dir, String split, int limit) {
+        String who = needed.who();
         String what = "CIFAR-10 binary version (cifar-10-binary.tar.gz) with data_batch_1..5.bin and test_batch.bin";
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(who + ": no folder " + dir + " (" + what + "; data root " + DataFiles.ROOT_HINT + ")");
-        }
+        if (!Files.isDirectory(dir)) throw needed.missing("no folder " + dir + " (" + what + ")");
         List<Path> files = new ArrayList<>();
         List<Integer> records = new ArrayList<>();
         long total = 0;
         for (String f : files(who, split)) {
-            Path file = DataFiles.file(who, dir.resolve(f), "a CIFAR-10 " + split + " batch of the " + what);
+            Path file = DataFiles.file(needed, dir.resolve(f), "a CIFAR-10 " + split + " batch of the " + what);
             long size;
             try {
                 size = Files.size(file);

@@ -10,37 +10,32 @@ import java.util.zip.GZIPInputStream;
 
 /** File look-up and reading with one-line messages that name the file and what was expected. */
 final class DataFiles {
-    /** Where the data root comes from, appended to "not found" messages. */
-    static final String ROOT_HINT = "from --data or SDEX_DATA";
-
     /** Java arrays hold at most about this many elements. */
     static final long MAX_ARRAY = Integer.MAX_VALUE - 16L;
 
     private DataFiles() {}
 
     /** The data root of the context; a missing root is reported before any file under it. */
-    static Path root(String who, Path dataRoot) {
-        if (dataRoot == null) throw new IllegalArgumentException(who + ": no data root (set it with --data or SDEX_DATA)");
+    static Path root(Needed needed, Path dataRoot) {
+        if (dataRoot == null) throw needed.missing("no data root");
         Path root = dataRoot.toAbsolutePath().normalize();
-        if (!Files.isDirectory(root)) {
-            throw new IllegalArgumentException(who + ": data root " + root + " is not a folder (" + ROOT_HINT + ")");
-        }
+        if (!Files.isDirectory(root)) throw needed.missing("the data root " + root + " is not a folder");
         return root;
     }
 
     /** {@code dir/name} or {@code dir/name.gz}, whichever exists (the plain file first). */
-    static Path plainOrGz(String who, Path dir, String name, String what) {
+    static Path plainOrGz(Needed needed, Path dir, String name, String what) {
         Path plain = dir.resolve(name);
         if (Files.isRegularFile(plain)) return plain;
         Path gz = dir.resolve(name + ".gz");
         if (Files.isRegularFile(gz)) return gz;
-        throw new IllegalArgumentException(who + ": no file " + plain + "(.gz) (" + what + "; data root " + ROOT_HINT + ")");
+        throw needed.missing("no file " + plain + "(.gz) (" + what + ")");
     }
 
     /** An existing regular file, or a message naming it and what it should hold. */
-    static Path file(String who, Path file, String what) {
+    static Path file(Needed needed, Path file, String what) {
         if (Files.isRegularFile(file)) return file;
-        throw new IllegalArgumentException(who + ": no file " + file + " (" + what + "; data root " + ROOT_HINT + ")");
+        throw needed.missing("no file " + file + " (" + what + ")");
     }
 
     /** Opens a file for buffered reading, decompressing it when it starts with the gzip magic bytes. */

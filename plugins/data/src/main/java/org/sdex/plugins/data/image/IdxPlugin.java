@@ -1,5 +1,6 @@
 package org.sdex.plugins.data.image;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,18 +17,27 @@ import org.sdex.spi.data.DatasetPlugin;
  * {@link MnistPlugin mnist} and {@link FashionPlugin fashion} are this loader with a default prefix.
  */
 public class IdxPlugin implements DatasetPlugin {
+    /** The default prefix of {@code mnist}: the first of {@link #AUTO_PREFIXES} whose files are there. */
+    static final String AUTO = "auto";
+
     private final String name;
     private final String defaultPrefix;
+    private final List<String> autoPrefixes;
     private final String description;
 
     public IdxPlugin() {
-        this("idx", null, "MNIST-style IDX images <prefix>-<split>-images-idx3-ubyte[.gz] with labels, shape [1, rows, cols]");
+        this("idx", null, List.of(), "MNIST-style IDX images <prefix>-<split>-images-idx3-ubyte[.gz] with labels, shape [1, rows, cols]");
     }
 
-    /** A named IDX data set; a null {@code defaultPrefix} makes {@code prefix} required. */
-    protected IdxPlugin(String name, String defaultPrefix, String description) {
+    /**
+     * A named IDX data set of 28x28 images that {@code sdex data get NAME} downloads; a null
+     * {@code defaultPrefix} makes {@code prefix} required; with {@code AUTO} the first of
+     * {@code autoPrefixes} whose training images exist is read (the first one when none does).
+     */
+    protected IdxPlugin(String name, String defaultPrefix, List<String> autoPrefixes, String description) {
         this.name = name;
         this.defaultPrefix = defaultPrefix;
+        this.autoPrefixes = List.copyOf(autoPrefixes);
         this.description = description;
     }
 
@@ -39,7 +49,8 @@ public class IdxPlugin implements DatasetPlugin {
     public final List<Param> parameters() {
         List<Param> params = new ArrayList<>();
         params.add(Param.string("prefix", defaultPrefix,
-                "file prefix under the data root: <prefix>-<split>-images-idx3-ubyte[.gz] and <prefix>-<split>-labels-idx1-ubyte[.gz]"));
+                "file prefix under the data root: <prefix>-<split>-images-idx3-ubyte[.gz] and <prefix>-<split>-labels-idx1-ubyte[.gz]"
+                        + (autoPrefixes.isEmpty() ? "" : "; auto: the first of " + String.join(", ", autoPrefixes) + " that is there")));
         params.addAll(ImageOptions.params(false));
         return params;
     }
@@ -49,11 +60,25 @@ public class IdxPlugin implements DatasetPlugin {
         String who = "data '" + name + "'";
         String prefix = p.string("prefix");
         String split = ctx.split();
-        Path root = DataFiles.root(who, ctx.dataRoot());
-        String of = " of split '" + split + "' for prefix '" + prefix + "'";
-        Path images = DataFiles.plainOrGz(who, root, prefix + "-" + split + "-images-idx3-ubyte", "IDX images" + of);
-        Path labels = DataFiles.plainOrGz(who, root, prefix + "-" + split + "-labels-idx1-ubyte", "IDX labels" + of);
         ImageOptions options = ImageOptions.of(p);
+        // the named sets are 28x28 and downloadable, as long as their own file names are read
+        boolean known = defaultPrefix != null && (prefix.equals(defaultPrefix) || autoPrefixes.contains(prefix));
+        Needed needed = known ? new Needed(who, name, Needed.square(1, 28, options.pad())) : new Needed(who, null, null);
+        Path root = DataFiles.root(needed, ctx.dataRoot());
+        if (prefix.equals(AUTO) && !autoPrefixes.isEmpty()) prefix = autoPrefix(root);
+        String of = " of split '" + split + "' for prefix '" + prefix + "'";
+        Path images = DataFiles.plainOrGz(needed, root, prefix + "-" + split + "-images-idx3-ubyte", "IDX images" + of);
+        Path labels = DataFiles.plainOrGz(needed, root, prefix + "-" + split + "-labels-idx1-ubyte", "IDX labels" + of);
         return IdxFiles.read(who, images, labels, options.limit()).dataset(name, options, ctx.dataType());
+    }
+
+    private String autoPrefix(Path root) {
+        for (String candidate : autoPrefixes) {
+            String images = candidate + "-train-images-idx3-ubyte";
+            if (Files.isRegularFile(root.resolve(images)) || Files.isRegularFile(root.resolve(images + ".gz"))) {
+                return candidate;
+            }
+        }
+        return autoPrefixes.get(0);
     }
 }

@@ -58,14 +58,16 @@ public final class ImageFolderPlugin implements DatasetPlugin {
             throw new ParamException("channels", who + " parameter 'channels' must be 1 or 3, got " + channels);
         }
         ImageOptions options = ImageOptions.of(p);
-        Path dir = DataFiles.root(who, ctx.dataRoot()).resolve(p.string("dir")).normalize();
-        return read(who, dir, ctx.split(), p.integer("size"), channels, options.limit()).dataset(name(), options, ctx.dataType());
+        Needed needed = new Needed(who, null, null);
+        Path dir = DataFiles.root(needed, ctx.dataRoot()).resolve(p.string("dir")).normalize();
+        return read(needed, dir, ctx.split(), p.integer("size"), channels, options.limit()).dataset(name(), options, ctx.dataType());
     }
 
-    static Images read(String who, Path dir, String split, int size, int channels, int limit) {
+    static Images read(Needed needed, Path dir, String split, int size, int channels, int limit) {
+        String who = needed.who();
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(who + ": no folder " + dir + " (PNG/JPEG images, in train/ and test/ or directly, "
-                    + "optionally in class sub-folders; data root " + DataFiles.ROOT_HINT + ")");
+            throw needed.missing("no folder " + dir + " (PNG/JPEG images, in train/ and test/ or directly, "
+                    + "optionally in class sub-folders)");
         }
         Path folder = dir;
         if (Files.isDirectory(dir.resolve("train")) || Files.isDirectory(dir.resolve("test"))) {

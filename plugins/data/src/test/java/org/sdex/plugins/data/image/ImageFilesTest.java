@@ -26,6 +26,7 @@ import org.sdex.spi.Params;
 import org.sdex.spi.data.DataContext;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.data.DatasetPlugin;
+import org.sdex.spi.data.MissingDataException;
 import org.sdex.spi.random.Rng;
 
 /** The loaders on small files written here: layouts, values, augmentation and every malformed case. */
@@ -123,7 +124,7 @@ class ImageFilesTest {
         assertThat(open(new MnistPlugin(), "train").size()).hasValue(3);
         assertThat(open(new MnistPlugin(), "train", "prefix", "mnist").size()).hasValue(3);
         assertThat(open(new FashionPlugin(), "test")).hasToString("'fashion'");
-        assertThat(Params.of(new MnistPlugin(), Map.of()).string("prefix")).isEqualTo("mnist10k");
+        assertThat(Params.of(new MnistPlugin(), Map.of()).string("prefix")).isEqualTo("auto");
         assertThat(Params.of(new FashionPlugin(), Map.of()).bool("randomFlip")).isFalse();
         assertThatThrownBy(() -> Params.of(new IdxPlugin(), Map.of()))
                 .isInstanceOf(ParamException.class).hasMessage("data 'idx' needs parameter 'prefix' (a string)");
@@ -269,14 +270,17 @@ class ImageFilesTest {
                 "data 'idx': " + lab + " is not an IDX label file: magic number 0x00000803 (an image file), expected 0x00000801");
 
         // missing files: the full path looked for and what it should hold
-        assertOneLine(() -> open(new FashionPlugin(), "train"), IllegalArgumentException.class,
+        // (a known data set says how to download it, and is reported as missing data, which validation can pass over)
+        assertOneLine(() -> open(new FashionPlugin(), "train"), MissingDataException.class,
                 "data 'fashion': no file " + root.resolve("fashion-train-images-idx3-ubyte") + "(.gz) (IDX images of split 'train' "
-                        + "for prefix 'fashion'; data root from --data or SDEX_DATA)");
+                        + "for prefix 'fashion'); get it with: sdex data get fashion (--data DIR or SDEX_DATA chooses the data root)");
+        assertThatThrownBy(() -> open(new FashionPlugin(), "train", "pad", 2)).isInstanceOfSatisfying(MissingDataException.class,
+                e -> assertThat(e.shape()).hasValueSatisfying(shape -> assertThat(shape).containsExactly(1, 32, 32)));
         Files.delete(lab);
         assertOneLine(() -> open(new IdxPlugin(), "train", "prefix", "bad"), IllegalArgumentException.class,
-                "data 'idx': no file " + lab + "(.gz) (IDX labels of split 'train' for prefix 'bad'; data root from --data or SDEX_DATA)");
+                "data 'idx': no file " + lab + "(.gz) (IDX labels of split 'train' for prefix 'bad'); --data DIR or SDEX_DATA chooses the data root");
         assertOneLine(() -> open(new MnistPlugin(), root.resolve("nowhere"), DataType.FLOAT, "train"), IllegalArgumentException.class,
-                "data 'mnist': data root " + root.resolve("nowhere") + " is not a folder (from --data or SDEX_DATA)");
+                "data 'mnist': the data root " + root.resolve("nowhere") + " is not a folder; get it with: sdex data get mnist (--data DIR or SDEX_DATA chooses the data root)");
     }
 
     // ---------------------------------------------------------------- CIFAR-10
@@ -362,10 +366,10 @@ class ImageFilesTest {
         Files.delete(dir.resolve("data_batch_3.bin"));
         assertOneLine(() -> open(new Cifar10Plugin(), "train"), IllegalArgumentException.class,
                 "data 'cifar10': no file " + dir.resolve("data_batch_3.bin") + " (a CIFAR-10 train batch of the CIFAR-10 binary version "
-                        + "(cifar-10-binary.tar.gz) with data_batch_1..5.bin and test_batch.bin; data root from --data or SDEX_DATA)");
+                        + "(cifar-10-binary.tar.gz) with data_batch_1..5.bin and test_batch.bin); get it with: sdex data get cifar10 (--data DIR or SDEX_DATA chooses the data root)");
         assertOneLine(() -> open(new Cifar10Plugin(), "train", "dir", "cifar"), IllegalArgumentException.class,
                 "data 'cifar10': no folder " + root.resolve("cifar") + " (CIFAR-10 binary version (cifar-10-binary.tar.gz) with "
-                        + "data_batch_1..5.bin and test_batch.bin; data root from --data or SDEX_DATA)");
+                        + "data_batch_1..5.bin and test_batch.bin); --data DIR or SDEX_DATA chooses the data root");
         assertOneLine(() -> open(new Cifar10Plugin(), "valid"), IllegalArgumentException.class,
                 "data 'cifar10' has the splits 'train' and 'test', not 'valid'");
     }
@@ -498,7 +502,7 @@ class ImageFilesTest {
                 "data 'image_folder': no PNG or JPEG images (.png, .jpg, .jpeg) under " + root.resolve("empty"));
         assertOneLine(() -> open(new ImageFolderPlugin(), "train", "dir", "absent"), IllegalArgumentException.class,
                 "data 'image_folder': no folder " + root.resolve("absent") + " (PNG/JPEG images, in train/ and test/ or directly, "
-                        + "optionally in class sub-folders; data root from --data or SDEX_DATA)");
+                        + "optionally in class sub-folders); --data DIR or SDEX_DATA chooses the data root");
         assertOneLine(() -> open(new ImageFolderPlugin(), "train", "dir", "bad", "channels", 2), ParamException.class,
                 "data 'image_folder' parameter 'channels' must be 1 or 3, got 2");
         assertThatThrownBy(() -> Params.of(new ImageFolderPlugin(), Map.of("dir", "bad", "size", 0)))
