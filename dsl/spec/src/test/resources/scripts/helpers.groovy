@@ -13,7 +13,7 @@ experiment(name) {
     }
     sample {
         corrector 'none'
-        n "${depth * 50}"
+        n depth * 50
         denoise false
     }
 }

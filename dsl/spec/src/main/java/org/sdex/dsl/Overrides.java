@@ -84,6 +84,7 @@ public final class Overrides {
         Section s = c.sectionOrCreate(block, where);
         String key = rest.get(0);
         if (Keywords.blockPlugins(block).contains(key)) {
+            if (block.equals("sample")) keepOneWayOfSampling(s, key);
             s.plugins.put(key, plugin(s.plugins.get(key), block + "." + key, Keywords.defaultPlugin(block, key),
                     rest.subList(1, rest.size()), value, where));
         } else if (rest.size() > 1) {
@@ -92,6 +93,20 @@ public final class Overrides {
             // unknown names are left to the validator, which lists the block's settings
             s.set(key, value, where);
         }
+    }
+
+    /**
+     * Choosing a way of sampling from the command line (an ode, a solver, or a predictor/corrector)
+     * replaces the script's way: {@code --set sample.ode=rk45} on a predictor-corrector script
+     * samples with the ODE instead of failing because the block now has two ways.
+     */
+    private static void keepOneWayOfSampling(Section sample, String key) {
+        List<String> way = switch (key) {
+            case "ode" -> List.of("ode");
+            case "solver" -> List.of("solver");
+            default -> List.of("predictor", "corrector");
+        };
+        sample.plugins.keySet().removeIf(k -> !way.contains(k));
     }
 
     /**
@@ -110,6 +125,10 @@ public final class Overrides {
         if (rest.size() > 1) {
             throw new ConfigException(where, "too many parts in '" + key + "." + String.join(".", rest)
                     + "'; set a plugin parameter like --set " + key + ".PARAM=VALUE");
+        }
+        if (ref == null && defaultName == null) {
+            throw new ConfigException(where, key + " has no default plugin to set '" + rest.get(0) + "' on; choose one first,"
+                    + " like --set " + key + "=NAME --set " + key + "." + rest.get(0) + "=VALUE");
         }
         PluginRef out = ref != null ? ref.copy() : new PluginRef(defaultName, Map.of(), where);
         out.params.put(rest.get(0), value);

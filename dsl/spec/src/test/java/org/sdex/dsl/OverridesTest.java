@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.sdex.core.config.ExperimentConfig;
 import org.sdex.core.config.TrainSettings;
 import org.sdex.core.run.ExperimentPlan;
+import org.sdex.core.sample.SamplingMethod;
 import org.sdex.spi.Param;
 
 class OverridesTest {
@@ -90,5 +91,43 @@ class OverridesTest {
                 "--set train.steps.x=3: train.steps is not a plugin choice; write --set train.steps=VALUE");
         assertThat(error("good.groovy", "sde=[1]")).isEqualTo(
                 "--set sde=[1]: sde needs a plugin name, like --set sde=NAME; got [1]");
+    }
+
+    @Test
+    void anOdeChosenOnTheCommandLineReplacesTheScriptsPredictorCorrector() {
+        // docs/dsl.md's example on a predictor-corrector script with `steps 10`
+        ExperimentPlan p = plan("good.groovy", "sample.ode=rk45", "sample.ode.rtol=1e-3");
+        assertThat(p.sampling().label()).startsWith("ode rk45");
+        assertThat(((SamplingMethod.ProbabilityFlowOde) p.sampling()).solver().params().real("rtol")).isEqualTo(1e-3);
+        // a parameter without the plugin: the message names the --set
+        assertThat(error("good.groovy", "sample.ode.rtol=1e-3")).isEqualTo("--set sample.ode.rtol=1e-3: sample.ode has no default"
+                + " plugin to set 'rtol' on; choose one first, like --set sample.ode=NAME --set sample.ode.rtol=VALUE");
+    }
+
+    @Test
+    void aSolverChosenOnTheCommandLineUsesItsOwnDefaultStepsUnlessGiven() {
+        ExperimentPlan p = plan("good.groovy", "sample.solver=dpm_solver_pp");
+        assertThat(p.sampling().label()).contains("dpm_solver_pp");
+        assertThat(p.sample().steps()).isEqualTo(20);
+        assertThat(plan("good.groovy", "sample.solver=dpm_solver_pp", "sample.steps=7").sample().steps()).isEqualTo(7);
+        // and back to a predictor from the command line
+        assertThat(plan("good.groovy", "sample.solver=ddim", "sample.predictor=reverse_diffusion").sampling().label())
+                .isEqualTo("reverse_diffusion/none");
+    }
+
+    @Test
+    void stepsGivenWithSetForAnAdaptiveOdeNameTheSet() {
+        assertThat(error("good.groovy", "sample.ode=rk45", "sample.steps=50")).startsWith(
+                "--set sample.steps=50: setting 'steps' does not apply to ode 'rk45'");
+    }
+
+    @Test
+    void aQuotedNumberIsText() {
+        assertThat(error("good.groovy", "train.batchSize='512'")).isEqualTo(
+                "--set train.batchSize='512': train setting 'batchSize' must be an integer >= 1, got '512'"
+                        + " (text; write the number without quotes)");
+        assertThat(error("good.groovy", "sde.betaMax='20'")).isEqualTo(
+                "--set sde.betaMax='20': sde 'vp' parameter 'betaMax' must be a number > 0, got '20'"
+                        + " (text; write the number without quotes)");
     }
 }

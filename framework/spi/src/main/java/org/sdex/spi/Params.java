@@ -83,7 +83,19 @@ public final class Params {
             };
         } catch (IllegalArgumentException | ClassCastException | ArithmeticException ex) {
             if (ex instanceof ParamException pe) throw pe;
-            throw new ParamException(p.name(), where + " must be " + p.accepted() + ", got " + show(v));
+            // a quoted number ('512') is text: say so, since it looks right in the script
+            boolean numeric = p.type() == ParamType.REAL || p.type() == ParamType.INT;
+            String hint = numeric && v instanceof CharSequence t && isNumber(t) ? " (text; write the number without quotes)" : "";
+            throw new ParamException(p.name(), where + " must be " + p.accepted() + ", got " + show(v) + hint);
+        }
+    }
+
+    private static boolean isNumber(CharSequence text) {
+        try {
+            Double.parseDouble(text.toString().strip());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
@@ -106,7 +118,6 @@ public final class Params {
 
     private static double toReal(Object v) {
         if (v instanceof Number n) return n.doubleValue();
-        if (v instanceof CharSequence s) return Double.parseDouble(s.toString().trim());
         throw new IllegalArgumentException();
     }
 
@@ -114,7 +125,6 @@ public final class Params {
         if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
         if (v instanceof java.math.BigInteger b) return b.longValueExact();
         if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return n.longValue();
-        if (v instanceof CharSequence s) return Long.parseLong(s.toString().trim());
         throw new IllegalArgumentException();
     }
 
