@@ -1,6 +1,7 @@
 package org.sdex.spi.data;
 
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.spi.oracle.GaussianMixture;
@@ -36,6 +37,13 @@ public interface Dataset {
      * from {@link #examples} are then exactly k/255 (or 2k/255 - 1): never dequantized or flipped.
      */
     default Optional<PixelRange> pixels() { return Optional.empty(); }
+
+    /**
+     * The fraction of {@code samples} [n, shape...] that fall where the data lives, when the data
+     * knows its support (e.g. the checkerboard's dark squares); empty otherwise. A measured quality
+     * of a sampler that needs no reference set: 1 for the data itself.
+     */
+    default OptionalDouble fractionInSupport(INDArray samples) { return OptionalDouble.empty(); }
 
     /** The exact density when the data is a Gaussian mixture: the ground truth for tests and the {@code exact} model. */
     default Optional<GaussianMixture> mixture() { return Optional.empty(); }

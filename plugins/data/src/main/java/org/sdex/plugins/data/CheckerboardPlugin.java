@@ -31,6 +31,14 @@ public final class CheckerboardPlugin implements DatasetPlugin {
             int c = 2 * (square % 2) + (r % 2);
             out[0] = scale * (-4 + 2 * c + 2 * rng.nextDouble());
             out[1] = scale * (-4 + 2 * r + 2 * rng.nextDouble());
-        }, ctx.dataType());
+        }, ctx.dataType(), (x, y) -> isDark(x / scale, y / scale));
+    }
+
+    /** Inside [-4, 4]^2 on a square whose row and column (0..3 from the lower left) add up to an even number. */
+    static boolean isDark(double x, double y) {
+        if (!(x >= -4 && x < 4 && y >= -4 && y < 4)) return false;
+        int c = (int) Math.floor((x + 4) / 2);
+        int r = (int) Math.floor((y + 4) / 2);
+        return (r + c) % 2 == 0;
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.sdex.spi.ParamException;
 import org.sdex.spi.Params;
 import org.sdex.spi.data.DataContext;
@@ -72,6 +73,26 @@ class DatasetsTest {
         for (int s = 0; s < 16; s++) {
             if (((s / 4) + (s % 4)) % 2 == 0) assertThat(counts[s]).isBetween(2000 - 200, 2000 + 200);
         }
+    }
+
+    @Test
+    void checkerboardMeasuresTheShareOfPointsOnItsDarkSquares() {
+        Dataset board = open(new CheckerboardPlugin(), Map.of());
+        assertThat(board.fractionInSupport(board.sample(5000, new Rng(3)))).hasValue(1.0);
+        // the centres of the 16 squares: 8 dark, 8 light; and points off the board
+        double[][] centres = new double[18][];
+        for (int r = 0; r < 4; r++) for (int c = 0; c < 4; c++) centres[4 * r + c] = new double[] {-3 + 2 * c, -3 + 2 * r};
+        centres[16] = new double[] {4.5, -3};
+        centres[17] = new double[] {-3, -4.5};
+        assertThat(board.fractionInSupport(Nd4j.create(centres))).hasValue(8.0 / 18);
+        // lower-left square (row 0, column 0) is dark, its right neighbour light
+        assertThat(CheckerboardPlugin.isDark(-3.5, -3.5)).isTrue();
+        assertThat(CheckerboardPlugin.isDark(-1.5, -3.5)).isFalse();
+        // a scaled board scales its squares
+        Dataset big = open(new CheckerboardPlugin(), Map.of("scale", 2.0));
+        assertThat(big.fractionInSupport(Nd4j.create(new double[][] {{-7, -7}, {-3, -7}}))).hasValue(0.5);
+        // distributions without a known support say nothing
+        assertThat(open(new RingsPlugin(), Map.of()).fractionInSupport(Nd4j.create(centres))).isEmpty();
     }
 
     @Test

@@ -27,11 +27,13 @@ final class Mlp implements NetworkModel {
     private final double fourierScale;
     private final double initScale;
     private final boolean skip;
+    private final int inputFeatures;
+    private final double inputScale;
     // the generator's state at creation: every define() draws the same initial weights
     private final long[] rngState;
 
     Mlp(long[] dataShape, int[] hidden, boolean fourier, int embeddingDim, double fourierScale, double initScale, boolean skip,
-        long[] rngState) {
+        int inputFeatures, double inputScale, long[] rngState) {
         this.dataShape = dataShape.clone();
         long n = 1;
         for (long s : dataShape) n *= s;
@@ -42,6 +44,8 @@ final class Mlp implements NetworkModel {
         this.fourierScale = fourierScale;
         this.initScale = initScale;
         this.skip = skip;
+        this.inputFeatures = inputFeatures;
+        this.inputScale = inputScale;
         this.rngState = rngState.clone();
     }
 
@@ -58,6 +62,13 @@ final class Mlp implements NetworkModel {
         SDVariable temb = sd.nn.swish(dense(sd, "mlp/emb", emb, embeddingDim, embeddingDim, 1.0, type, rng));
         SDVariable h = sd.concat(1, in, temb);
         long width = dims + embeddingDim;
+        if (inputFeatures > 0) {
+            // Random Fourier features of the input (Tancik et al. 2020): an MLP on raw coordinates
+            // learns sharp edges slowly (spectral bias); sin/cos of random projections give it high
+            // frequencies to combine.
+            h = sd.concat(1, h, inputFourier(sd, in, type, rng));
+            width += 2L * inputFeatures;
+        }
         for (int l = 0; l < hidden.length; l++) {
             h = sd.nn.swish(dense(sd, "mlp/h" + l, h, width, hidden[l], 1.0, type, rng));
             width = hidden[l];
@@ -91,6 +102,14 @@ final class Mlp implements NetworkModel {
         SDVariable freqs = sd.constant("mlp/freqs", Nd4j.create(f, new long[] {1, half}, type));
         SDVariable arg = (fourier ? sd.math.log(label) : label).reshape(-1, 1).mmul(freqs);
         return sd.concat(1, sd.math.sin(arg), sd.math.cos(arg));
+    }
+
+    /** [B, dims] to [B, 2 inputFeatures]: sin and cos of x B with B ~ N(0, (2 pi inputScale)^2), fixed. */
+    private SDVariable inputFourier(SameDiff sd, SDVariable in, DataType type, Rng rng) {
+        double[] b = new double[Math.toIntExact(dims * inputFeatures)];
+        for (int i = 0; i < b.length; i++) b[i] = 2 * Math.PI * inputScale * rng.nextGaussian();
+        SDVariable proj = in.mmul(sd.constant("mlp/input_freqs", Nd4j.create(b, new long[] {dims, inputFeatures}, type)));
+        return sd.concat(1, sd.math.sin(proj), sd.math.cos(proj));
     }
 
     /** x W + b; W uniform with the fan-average variance (the reference's default_init) times {@code scale}, b = 0. */

@@ -25,7 +25,10 @@ public final class MlpPlugin implements ModelPlugin {
                 Param.real("fourierScale", 16.0, "scale of the random Fourier frequencies").positive(),
                 Param.real("initScale", 0.0, "scale of the output layer's initial weights (0: zero, as the reference)").min(0),
                 Param.bool("skip", true, "add a noise-level-gated linear path from input to output: g(t) x + b(t)"
-                        + " (the form of the best Gaussian denoiser, so the hidden layers learn only the rest)"));
+                        + " (the form of the best Gaussian denoiser, so the hidden layers learn only the rest)"),
+                Param.integer("inputFeatures", 0, "random Fourier features of the input (sin and cos of this many"
+                        + " random projections) fed to the first layer beside the raw input; 0 = none").min(0),
+                Param.real("inputScale", 1.0, "standard deviation of the input features' frequencies (cycles per unit)").positive());
     }
 
     @Override
@@ -37,6 +40,6 @@ public final class MlpPlugin implements ModelPlugin {
         String e = p.string("embedding");
         boolean fourier = e.equals("fourier") || (e.equals("auto") && ctx.sde().noiseLabel() == NoiseLabel.SIGMA);
         return new Mlp(ctx.dataShape(), hidden, fourier, dim, p.real("fourierScale"), p.real("initScale"), p.bool("skip"),
-                ctx.rng().state());
+                p.integer("inputFeatures"), p.real("inputScale"), ctx.rng().state());
     }
 }

@@ -58,7 +58,7 @@ class MlpPluginTest {
     void isFoundAsAServiceNextToExact() {
         assertThat(ServiceLoader.load(ModelPlugin.class).stream().map(p -> p.get().name())).contains("mlp", "exact");
         assertThat(PLUGIN.parameters()).extracting(p -> p.name())
-                .containsExactly("hidden", "embedding", "embeddingDim", "fourierScale", "initScale", "skip");
+                .containsExactly("hidden", "embedding", "embeddingDim", "fourierScale", "initScale", "skip", "inputFeatures", "inputScale");
     }
 
     @Test
@@ -71,6 +71,22 @@ class MlpPluginTest {
         long want = 128 * 128 + 128 + 130 * 256 + 256 + 2 * (256 * 256 + 256) + 256 * 2 + 2 + (128 + 1) + (128 * 2 + 2);
         assertThat(r[1]).isEqualTo(want);
         assertThat(((INDArray) r[0]).amaxNumber().doubleValue()).isGreaterThan(1e-3);
+    }
+
+    @Test
+    void inputFourierFeaturesWidenOnlyTheFirstLayerAndAreFixed() {
+        // 16 features: sin and cos of 16 projections of the 2-D input, beside the raw input and the embedding
+        Mlp plain = create(new VpSde(0.1, 20), new long[] {2}, 1, "hidden", List.of(32), "embeddingDim", 8, "initScale", 1.0);
+        Mlp fourier = create(new VpSde(0.1, 20), new long[] {2}, 1, "hidden", List.of(32), "embeddingDim", 8, "initScale", 1.0,
+                "inputFeatures", 16, "inputScale", 0.5);
+        INDArray x = points(5, 2);
+        INDArray l = Nd4j.createFromArray(1f, 200f, 400f, 600f, 999f);
+        Object[] a = run(plain, new long[] {2}, x, l);
+        Object[] b = run(fourier, new long[] {2}, x, l);
+        assertThat((long) b[1] - (long) a[1]).isEqualTo(2 * 16 * 32); // the frequencies are constants, not weights
+        assertThat(((INDArray) b[0]).shape()).containsExactly(5, 2);
+        assertThat((INDArray) b[0]).isNotEqualTo(a[0]);
+        assertThat((INDArray) run(fourier, new long[] {2}, x, l)[0]).isEqualTo(b[0]);
     }
 
     @Test
