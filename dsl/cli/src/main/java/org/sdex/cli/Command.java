@@ -30,7 +30,7 @@ interface Command {
 
     static Option data() {
         return Option.builder().longOpt("data").hasArg().argName("DIR")
-                .desc("data root (default: $SDEX_DATA, else ../shared/data if it exists, else ./data)").build();
+                .desc("data root (default: $SDEX_DATA, else ./data if it exists, else ../shared/data if it exists, else ./data)").build();
     }
 
     static Option set() {

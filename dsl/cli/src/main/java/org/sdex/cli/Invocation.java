@@ -48,6 +48,15 @@ final class Invocation {
         if (!line.getArgList().isEmpty()) throw new UsageException("unexpected argument '" + line.getArgList().get(0) + "'");
     }
 
+    /** The data root of this command line (see {@link DataRoot}), how it was chosen, and where downloads go. */
+    Path dataRoot() { return DataRoot.resolve(line.getOptionValue("data"), env, workingDir); }
+
+    String dataRootOrigin() { return DataRoot.origin(line.getOptionValue("data"), env, workingDir); }
+
+    Path downloadRoot() { return DataRoot.download(line.getOptionValue("data"), env, workingDir); }
+
+    String env(String name) { return env.get(name); }
+
     String option(String name, String fallback) { return line.getOptionValue(name, fallback); }
 
     boolean flag(String name) { return line.hasOption(name); }
@@ -81,7 +90,7 @@ final class Invocation {
             pluginDirs.add(p);
         }
         Path resume = line.hasOption("resume") ? Path.of(line.getOptionValue("resume")) : null;
-        return new RunOptions(pluginDirs, DataRoot.resolve(line.getOptionValue("data"), env, workingDir),
+        return new RunOptions(pluginDirs, dataRoot(),
                 Path.of(line.getOptionValue("out", "runs")), resume,
                 line.hasOption("dry-run"), debug(), !line.hasOption("no-progress"),
                 line.hasOption("points") ? Path.of(line.getOptionValue("points")) : null);

@@ -26,7 +26,7 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new RunCommand(), new ValidateCommand(), new PluginsCommand(), new DescribeCommand(), new BenchCommand())) {
+        for (Command c : List.of(new RunCommand(), new ValidateCommand(), new PluginsCommand(), new DescribeCommand(), new DataCommand(), new BenchCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
