@@ -1,7 +1,5 @@
 package org.sdex.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.sdex.core.config.ExperimentConfig;
@@ -12,8 +10,6 @@ import org.sdex.core.run.RunResult;
 
 /** {@code sdex run FILE}: load, override, validate the whole experiment, then train and sample. */
 final class RunCommand implements Command {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     @Override public String name() { return "run"; }
 
     @Override public String arguments() { return "FILE [options]"; }
@@ -44,8 +40,8 @@ final class RunCommand implements Command {
         }
         ExperimentRunner runner = in.get(ExperimentRunner.class);
         RunResult result = ForeignStdout.divertDuring(() -> runner.run(plan));
-        in.out.println(JSON.writeValueAsString(result.summary()));
-        in.out.println("run directory: " + result.runDir());
+        // a few lines for people; the whole summary is in summary.json
+        RunReport.lines(result.summary(), result.runDir()).forEach(in.out::println);
         return ExitCode.OK;
     }
 }

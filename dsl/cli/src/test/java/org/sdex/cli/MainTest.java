@@ -141,6 +141,16 @@ class MainTest {
         assertThat(unknown.err()).startsWith("error: No plugin 'nope'. Available: ").contains("vp", "checkerboard");
     }
 
+    /** A tiny checkerboard experiment: its name, then its train and sample blocks. */
+    private static final String TINY = """
+            experiment('%s') {
+                data 'checkerboard'
+                sde 'vp'
+                model 'mlp', hidden: [8]
+                %s
+            }
+            """;
+
     @Test
     void dryRunComputesNothing() throws IOException {
         String good = script("gmm_small.groovy", GMM);
@@ -166,15 +176,79 @@ class MainTest {
     }
 
     @Test
+    void aTrainingRunEndsWithAShortSummaryAndWritesEveryFileWithTheUmasksMode() throws IOException {
+        String tiny = script("tiny_board.groovy", TINY.formatted("tiny_board",
+                "train { steps 4; batchSize 16; logEvery 2; checkpointEvery 2 }\n    sample { steps 5; n 50 }"));
+        Path out = dir.resolve("runs-board");
+        Result r = sdex("run", tiny, "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as(r.err()).isZero();
+        Path run;
+        try (Stream<Path> runs = Files.list(out)) {
+            run = runs.findFirst().orElseThrow();
+        }
+        assertThat(r.out().strip().split("\n")).satisfiesExactly(
+                l -> assertThat(l).matches("tiny_board: trained [0-9,]+ parameters for 4 steps in [0-9.]+ s; final loss [0-9.]+"),
+                l -> assertThat(l).matches("sampled 50 with euler_maruyama/none in [0-9.]+ s \\(5 score evaluations each\\); [0-9.]+% on the data's support"),
+                l -> assertThat(l).isEqualTo("outputs: samples.png, samples.npy, loss.png, metrics.jsonl, summary.json, checkpoints/, tensorboard/"),
+                l -> assertThat(l).isEqualTo("run directory: " + run));
+        // every output has the mode of a file created now, whether written in place or through a rename
+        Path probe = Files.createFile(dir.resolve("probe"));
+        var mode = Files.getPosixFilePermissions(probe);
+        try (Stream<Path> files = Files.walk(run)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.getPosixFilePermissions(f)).as(run.relativize(f).toString()).isEqualTo(mode);
+            }
+        }
+    }
+
+    private static final String FASHION = """
+            experiment('fashion_small') {
+                data 'fashion', centered: true
+                sde 'subvp'
+                model 'mlp', hidden: [16]
+                train { steps 2; batchSize '512' }
+            }
+            """;
+
+    @Test
+    void validateChecksAScriptWithoutItsDataButRunNeedsIt() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("no-data"));
+        String file = script("fashion_small.groovy", FASHION.replace("'512'", "4"));
+        Result v = sdex("validate", file, "--data", empty.toString());
+        assertThat(v.code()).as(v.err()).isZero();
+        String missing = "data 'fashion': no file " + empty.resolve("fashion-train-images-idx3-ubyte") + "(.gz) (IDX images of split"
+                + " 'train' for prefix 'fashion'); get it with: sdex data get fashion (--data DIR or SDEX_DATA chooses the data root)";
+        assertThat(v.out()).isEqualTo(file + ": experiment 'fashion_small' is valid; its data is not here yet: " + missing + "\n");
+
+        Result r = sdex("run", file, "--data", empty.toString(), "--out", dir.resolve("runs").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: fashion_small.groovy:2: " + missing + "\n");
+        assertThat(dir.resolve("runs")).doesNotExist();
+    }
+
+    @Test
+    void aQuotedNumberIsRejectedAtItsLine() throws IOException {
+        String file = script("fashion_small.groovy", FASHION);
+        Result r = sdex("validate", file);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: fashion_small.groovy:5: train setting 'batchSize' must be an integer, got '512'"
+                + " (text; write the number without quotes)\n");
+    }
+
+    @Test
+    void theDslDocsOdeOverrideSwitchesAPredictorCorrectorScript() throws IOException {
+        String file = script("gmm_pc.groovy", GMM);
+        Result r = sdex("run", file, "--dry-run", "--set", "sample.ode=rk45", "--set", "sample.ode.rtol=1e-3");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"way\" : \"ode\"", "\"rtol\" : 0.001");
+        Result bad = sdex("validate", file, "--set", "sample.ode.rtol=-1");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("error: --set sample.ode.rtol=-1: ");
+    }
+
+    @Test
     void librariesPrintingToStdoutDuringARunDoNotReachIt() throws IOException {
-        String tiny = script("tiny.groovy", """
-                experiment('tiny') {
-                    data 'checkerboard'
-                    sde 'vp'
-                    model 'mlp', hidden: [8]
-                    train { steps 2; batchSize 16 }
-                }
-                """);
+        String tiny = script("tiny.groovy", TINY.formatted("tiny", "train { steps 2; batchSize 16 }"));
         PrintStream original = System.out;
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
@@ -186,7 +260,7 @@ class MainTest {
         }
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(stdout.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(r.out()).contains("\"experiment\" : \"tiny\"", "run directory: ");
+        assertThat(r.out()).contains("tiny: trained ", "run directory: ");
     }
 
     private static final String GMM_ALL = """
@@ -253,7 +327,10 @@ class MainTest {
         Path out = dir.resolve("runs-points");
         Result r = sdex("run", file, "--out", out.toString(), "--no-progress", "--points", points.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("\"points\" : 3");
+        try (Stream<Path> runs = Files.list(out)) {
+            JsonNode summary = new ObjectMapper().readTree(runs.findFirst().orElseThrow().resolve("summary.json").toFile());
+            assertThat(summary.at("/likelihood/points").asInt()).isEqualTo(3);
+        }
 
         Path wrong = dir.resolve("wrong.npy");
         org.sdex.core.run.Npy.write(org.nd4j.linalg.factory.Nd4j.create(new double[][] {{0, 0, 0}}), wrong);
@@ -281,5 +358,43 @@ class MainTest {
         assertThat(DataRoot.resolve(null, Map.of(), cwd)).isEqualTo(cwd.resolve("data"));
         Path shared = Files.createDirectories(dir.resolve("work/shared/data"));
         assertThat(DataRoot.resolve(null, Map.of(), cwd)).isEqualTo(shared);
+        // downloads go to ./data, which from then on is the default
+        assertThat(DataRoot.download(null, Map.of(), cwd)).isEqualTo(cwd.resolve("data"));
+        assertThat(DataRoot.download(null, Map.of("SDEX_DATA", "/e"), cwd)).isEqualTo(Path.of("/e"));
+        Files.createDirectories(cwd.resolve("data"));
+        assertThat(DataRoot.resolve(null, Map.of(), cwd)).isEqualTo(cwd.resolve("data"));
+    }
+
+    @Test
+    void dataListShowsWhatIsPresentAndGetReportsFailuresInOneLine() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("d"));
+        for (String f : new String[] {"train-images-idx3", "train-labels-idx1", "test-images-idx3", "test-labels-idx1"}) {
+            Files.writeString(root.resolve("fashion-" + f + "-ubyte.gz"), "x");
+        }
+        Files.writeString(root.resolve("mnist-train-images-idx3-ubyte.gz"), "x");
+        Result list = sdex("data", "list", "--data", root.toString());
+        assertThat(list.code()).isZero();
+        assertThat(list.out()).startsWith("data root: " + root + " (from --data)\n")
+                .containsPattern("(?m)^\\s*mnist\\s+incomplete \\(1 of 4 files\\)")
+                .containsPattern("(?m)^\\s*fashion\\s+present\\s")
+                .containsPattern("(?m)^\\s*cifar10\\s+missing\\s");
+
+        Result unknown = sdex("data", "get", "svhn", "--data", root.toString());
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).isEqualTo("error: unknown data set 'svhn'. Accepted: mnist, fashion, cifar10\n");
+        assertThat(sdex("data", "fetch").code()).isEqualTo(64);
+
+        // nothing listens on this port (a free port, closed again): one line, nothing left behind
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path target = dir.resolve("new-root");
+        Result down = sdex("data", "get", "mnist", "--data", target.toString(), "--no-progress", "--mirror", "http://127.0.0.1:" + port + "/");
+        assertThat(down.code()).isEqualTo(2);
+        assertThat(down.err()).startsWith("error: cannot reach http://127.0.0.1:" + port + "/train-images-idx3-ubyte.gz: ").doesNotContain("\tat ");
+        try (Stream<Path> left = Files.list(target)) {
+            assertThat(left).isEmpty();
+        }
     }
 }

@@ -75,7 +75,7 @@ public final class CheckpointStore {
             put(arrays, Checkpoint.ADAM_V, state.adam().secondMoments());
             ObjectNode meta = metadata(net, state);
 
-            Path tmp = Files.createTempFile(dir, ".ckpt-" + state.step() + "-", ".tmp");
+            Path tmp = org.sdex.core.run.RunDirectory.newTempFile(dir, ".ckpt-" + state.step() + "-");
             try {
                 try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
                     CheckpointFormat.write(out, meta, arrays);

@@ -13,7 +13,8 @@ public record TrainSettings(int steps, int batchSize, double lr, int warmup, dou
                             boolean reduceMean, boolean likelihoodWeighting, double eps,
                             int checkpointEvery, int keepCheckpoints, int logEvery,
                             double beta1, double beta2, double adamEps, double weightDecay, int seed,
-                            int evalEvery, int evalBatches, int sampleEvery, int sampleGrid, boolean tensorboard) {
+                            int evalEvery, int evalBatches, int sampleEvery, int sampleGrid, boolean tensorboard,
+                            String lrDecay) {
 
     public static final List<Param> PARAMS = List.of(
             Param.integer("steps", 1000, "training iterations").min(1),
@@ -37,7 +38,8 @@ public record TrainSettings(int steps, int batchSize, double lr, int warmup, dou
             Param.integer("evalBatches", 4, "batches of the test split in each evaluation (the same ones every time)").min(1),
             Param.integer("sampleEvery", 0, "sample grid with the EMA weights every this many steps, via the sample block (0 = never)").min(0),
             Param.integer("sampleGrid", 64, "samples in each grid").min(1),
-            Param.bool("tensorboard", true, "also write the metrics as TensorBoard event files (run/tensorboard)"));
+            Param.bool("tensorboard", true, "also write the metrics as TensorBoard event files (run/tensorboard)"),
+            Param.choice("lrDecay", "none", "after warm-up: constant lr (none) or a cosine decay to 0 at the last step", "none", "cosine"));
 
     public static TrainSettings from(Params p) {
         return new TrainSettings(p.integer("steps"), p.integer("batchSize"), p.real("lr"), p.integer("warmup"),
@@ -45,6 +47,6 @@ public record TrainSettings(int steps, int batchSize, double lr, int warmup, dou
                 p.real("eps"), p.integer("checkpointEvery"), p.integer("keepCheckpoints"), p.integer("logEvery"),
                 p.real("beta1"), p.real("beta2"), p.real("adamEps"), p.real("weightDecay"), p.integer("seed"),
                 p.integer("evalEvery"), p.integer("evalBatches"), p.integer("sampleEvery"), p.integer("sampleGrid"),
-                p.bool("tensorboard"));
+                p.bool("tensorboard"), p.string("lrDecay"));
     }
 }

@@ -32,7 +32,8 @@ public final class Plots {
             if (Double.isFinite(ys[i])) lim = Math.max(lim, Math.abs(ys[i]));
         }
         lim = lim == 0 ? 1 : lim * 1.05;
-        XYChart chart = new XYChartBuilder().width(800).height(800).title(title).xAxisTitle("x1").yAxisTitle("x2").build();
+        XYChart chart = new XYChartBuilder().width(800).height(800).title(title)
+                .xAxisTitle("x1 (data units)").yAxisTitle("x2 (data units)").build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setMarkerSize(2);
@@ -44,15 +45,40 @@ public final class Plots {
         savePng(chart, file);
     }
 
-    /** Line chart of the training loss, one point per logged step. */
-    public static void loss(double[] steps, double[] loss, Path file) {
-        XYChart chart = new XYChartBuilder().width(800).height(500).title("training loss").xAxisTitle("step").yAxisTitle("loss").build();
+    /**
+     * Line chart of the training loss, one point per logged step, titled with the run's name. A
+     * loss spanning more than a factor of 3 is drawn on a log scale: log10 of the loss on a linear
+     * axis whose tick labels are the loss values themselves (XChart's own log axis labels only
+     * powers of ten, so a curve within one decade showed no values at all).
+     */
+    public static void loss(String run, double[] steps, double[] loss, Path file) {
+        boolean log = allPositive(loss) && max(loss) > 3 * min(loss);
+        XYChart chart = new XYChartBuilder().width(800).height(500).title(run + " — training loss")
+                .xAxisTitle("training step").yAxisTitle("DSM loss per step" + (log ? " (log scale)" : "")).build();
         chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setYAxisLogarithmic(allPositive(loss));
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.addSeries("loss", steps, loss).setMarker(SeriesMarkers.NONE);
+        double[] y = loss;
+        if (log) {
+            y = new double[loss.length];
+            for (int i = 0; i < y.length; i++) y[i] = Math.log10(loss[i]);
+            chart.setCustomYAxisTickLabelsFormatter(v -> value(Math.pow(10, v)));
+        } else {
+            chart.setCustomYAxisTickLabelsFormatter(Plots::value);
+        }
+        chart.addSeries("loss", steps, y).setMarker(SeriesMarkers.NONE);
         savePng(chart, file);
     }
+
+    /** A tick label: three significant digits, no exponent for everyday magnitudes. */
+    static String value(double v) {
+        double a = Math.abs(v);
+        if (a != 0 && (a < 1e-3 || a >= 1e5)) return String.format(java.util.Locale.ROOT, "%.2e", v);
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+
+    private static double min(double[] v) { return java.util.Arrays.stream(v).min().orElse(0); }
+
+    private static double max(double[] v) { return java.util.Arrays.stream(v).max().orElse(0); }
 
     private static void savePng(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) {
         RunDirectory.writeAtomically(file, tmp -> java.nio.file.Files.write(tmp, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));

@@ -111,6 +111,8 @@ public final class ExperimentRunner {
         m.put("seconds", seconds);
         m.put("samplesPerSecond", s.n() / seconds);
         m.put("finite", Double.isFinite(samples.sumNumber().doubleValue()));
+        // where the data knows its support (the checkerboard's dark squares): the share of samples on it
+        data.fractionInSupport(samples).ifPresent(f -> m.put("fractionInSupport", f));
         m.putAll(plan.sampling().describe());
         metrics.write("sample", m);
         summary.put("sample", m);

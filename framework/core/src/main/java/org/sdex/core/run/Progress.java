@@ -29,7 +29,8 @@ public final class Progress implements AutoCloseable {
     }
 
     public void message(String m) {
-        if (bar != null) bar.setExtraMessage(m);
+        // the bar ends with the rate ("73.2/s"): keep the message apart from it
+        if (bar != null) bar.setExtraMessage(" | " + m);
     }
 
     @Override

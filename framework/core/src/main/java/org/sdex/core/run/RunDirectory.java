@@ -17,6 +17,8 @@ import org.sdex.core.error.SdexException;
 public final class RunDirectory {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
+    private static final java.security.SecureRandom TEMP_NAMES = new java.security.SecureRandom();
+
     private final Path dir;
 
     private RunDirectory(Path dir) { this.dir = dir; }
@@ -59,7 +61,7 @@ public final class RunDirectory {
     public static void writeAtomically(Path target, IOConsumer<Path> writer) {
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
+            Path tmp = newTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName());
             try {
                 writer.accept(tmp);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -68,6 +70,22 @@ public final class RunDirectory {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A new empty {@code prefix<random>.tmp} in {@code dir}, to be renamed over its target. Created
+     * like any new file, with the user's umask (Files.createTempFile would make it 0600, so outputs
+     * written through a rename would differ in mode from those appended in place).
+     */
+    public static Path newTempFile(Path dir, String prefix) throws IOException {
+        while (true) {
+            Path p = dir.resolve(prefix + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36) + ".tmp");
+            try {
+                return Files.createFile(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another writer drew the same name: draw again
+            }
         }
     }
 

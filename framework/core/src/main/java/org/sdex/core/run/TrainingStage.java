@@ -115,13 +115,16 @@ final class TrainingStage {
             });
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        plotLoss(dir);
+        double finalLoss = plotLoss(dir, dir.path().getFileName().toString());
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("parameters", net.parameterCount());
         t.put("steps", s.steps());
         t.put("resumedAt", resumed.orElse(null));
         t.put("seconds", seconds);
         t.put("stepsPerSecond", (s.steps() - first) / Math.max(seconds, 1e-9));
+        t.put("finalLoss", finalLoss);
+        log.info("trained {} steps in {}; final loss {}", s.steps() - first, Durations.show(seconds),
+                String.format(java.util.Locale.ROOT, "%.4f", finalLoss));
         summary.put("train", t);
         net.loadWeights(state.ema().weights());
         return net.scoreFunction(sde);
@@ -147,8 +150,9 @@ final class TrainingStage {
         metrics.write("samples", Map.of("step", step, "file", dir.path().relativize(file).toString()));
     }
 
-    private static void plotLoss(RunDirectory dir) {
-        if (!Files.exists(dir.resolve("metrics.jsonl"))) return;
+    /** Plots the logged loss (resumed runs included) and returns its last value, the end of training's loss. */
+    private static double plotLoss(RunDirectory dir, String run) {
+        if (!Files.exists(dir.resolve("metrics.jsonl"))) return Double.NaN;
         List<Double> steps = new ArrayList<>();
         List<Double> loss = new ArrayList<>();
         for (JsonNode n : MetricsLog.read(dir.resolve("metrics.jsonl"))) {
@@ -158,7 +162,8 @@ final class TrainingStage {
             }
         }
         if (steps.size() >= 2) {
-            Plots.loss(steps.stream().mapToDouble(d -> d).toArray(), loss.stream().mapToDouble(d -> d).toArray(), dir.resolve("loss.png"));
+            Plots.loss(run, steps.stream().mapToDouble(d -> d).toArray(), loss.stream().mapToDouble(d -> d).toArray(), dir.resolve("loss.png"));
         }
+        return loss.isEmpty() ? Double.NaN : loss.get(loss.size() - 1);
     }
 }

@@ -108,6 +108,17 @@ public final class Adam {
     }
 
     /**
+     * With {@code cosine} decay: after the warm-up, {@code lr (1 + cos(pi p)) / 2} where p goes from 0
+     * after the warm-up to 1 at step {@code steps}, so the last updates are small and the final
+     * weights settle instead of jittering at the full rate; {@code none} is {@link #learningRate}.
+     */
+    public static double learningRate(double lr, int warmup, long step, String decay, long steps) {
+        if (!decay.equals("cosine") || step <= warmup || steps <= warmup) return learningRate(lr, warmup, step);
+        double p = (double) (step - warmup) / (steps - warmup);
+        return lr * 0.5 * (1 + Math.cos(Math.PI * p));
+    }
+
+    /**
      * PyTorch's {@code clip_grad_norm_}: when the global L2 norm of all gradients exceeds
      * {@code max}, scales them by {@code max / (norm + 1e-6)}. {@code max = 0} means no clipping.
      * Returns the norm before clipping.

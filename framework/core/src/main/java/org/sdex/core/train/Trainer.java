@@ -102,7 +102,7 @@ public final class Trainer {
         while (state.step() < settings.steps()) {
             int step = state.step() + 1;
             fillBatch(state.rng());
-            double lr = Adam.learningRate(settings.lr(), settings.warmup(), step);
+            double lr = Adam.learningRate(settings.lr(), settings.warmup(), step, settings.lrDecay(), settings.steps());
             // training-only random layers (dropout) are seeded by (seed, step): resumed runs repeat them;
             // the gradients are the pass's own arrays (no copy), used up by the update
             double[] lossAndNorm = net.withLossAndGradients(xt, labels, noise, lossWeights, layerSeed(step), lg -> {

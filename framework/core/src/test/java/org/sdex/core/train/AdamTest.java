@@ -93,6 +93,12 @@ class AdamTest {
         assertThat(Adam.learningRate(2e-4, 100, 50)).isCloseTo(1e-4, within(1e-18));
         assertThat(Adam.learningRate(2e-4, 100, 100)).isEqualTo(2e-4);
         assertThat(Adam.learningRate(2e-4, 100, 5000)).isEqualTo(2e-4);
+        // cosine decay after the warm-up: full rate at its end, half way down at the middle, 0 at the last step
+        assertThat(Adam.learningRate(2e-4, 100, 50, "cosine", 1100)).isCloseTo(1e-4, within(1e-18));
+        assertThat(Adam.learningRate(2e-4, 100, 100, "cosine", 1100)).isEqualTo(2e-4);
+        assertThat(Adam.learningRate(2e-4, 100, 600, "cosine", 1100)).isCloseTo(1e-4, within(1e-15));
+        assertThat(Adam.learningRate(2e-4, 100, 1100, "cosine", 1100)).isCloseTo(0, within(1e-15));
+        assertThat(Adam.learningRate(2e-4, 100, 600, "none", 1100)).isEqualTo(2e-4);
     }
 
     @Test
