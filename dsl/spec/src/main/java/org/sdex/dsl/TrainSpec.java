@@ -54,4 +54,7 @@ public class TrainSpec extends BlockSpec {
     public void sampleGrid(int n) { set("sampleGrid", n); }
 
     public void tensorboard(boolean on) { set("tensorboard", on); }
+
+    /** 'none' or 'cosine' (decay to 0 at the last step, after the warm-up). */
+    public void lrDecay(String kind) { set("lrDecay", kind); }
 }
