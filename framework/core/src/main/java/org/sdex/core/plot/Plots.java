@@ -54,7 +54,7 @@ public final class Plots {
     public static void loss(String run, double[] steps, double[] loss, Path file) {
         boolean log = allPositive(loss) && max(loss) > 3 * min(loss);
         XYChart chart = new XYChartBuilder().width(800).height(500).title(run + " — training loss")
-                .xAxisTitle("training step").yAxisTitle("DSM loss per step" + (log ? " (log scale)" : "")).build();
+                .xAxisTitle("training step").yAxisTitle("DSM loss, mean per log interval" + (log ? " (log scale)" : "")).build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         double[] y = loss;
