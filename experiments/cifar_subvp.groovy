@@ -1,7 +1,7 @@
 // DDPM++ cont. (sub-VP) on CIFAR-10, as the reference's configs/subvp/cifar10_ddpmpp_continuous.py:
 // continuous DSM with reduce_mean, batch 128, Adam lr 2e-4 with 5000 warm-up steps, gradient
 // clipping 1, EMA 0.9999, 1.3M iterations; sampled with Euler-Maruyama (1000 steps, eps 1e-3).
-// Needs the CIFAR-10 binary batches under <data root>/cifar-10-batches-bin (--data or SDEX_DATA).
+// Needs the CIFAR-10 binary batches under <data root>/cifar-10-batches-bin: ./sdex data get cifar10.
 // A GPU job (-Pcuda); on a CPU, shrink it: --set model.nf=32 --set model.numResBlocks=1 ...
 experiment('cifar_subvp') {
     seed 42

@@ -1,7 +1,7 @@
 // NCSN++ cont. (VE) on CIFAR-10, as the reference's configs/ve/cifar10_ncsnpp_continuous.py: FIR
 // resampling, residual input pyramid, Gaussian Fourier embedding of the noise level, EMA 0.999;
 // sampled with the reverse-diffusion predictor and one Langevin corrector step (snr 0.16).
-// Needs the CIFAR-10 binary batches under <data root>/cifar-10-batches-bin (--data or SDEX_DATA).
+// Needs the CIFAR-10 binary batches under <data root>/cifar-10-batches-bin: ./sdex data get cifar10.
 experiment('cifar_ve') {
     seed 42
     data 'cifar10', centered: false, randomFlip: true

@@ -1,9 +1,9 @@
 // DDPM++ (sub-VP) on Fashion-MNIST, sized for a 2-core CPU: a 1.26M-parameter U-Net (nf 32,
 // levels 28/14/7, one BigGAN residual block per level, attention at 7x7) trained for 900 steps
 // (40-60 minutes), then 64 samples with Euler-Maruyama and the test-set bits/dim of 16 images.
-// Needs fashion-{train,test}-*-idx*-ubyte.gz under the data root (--data DIR or SDEX_DATA).
+// Needs Fashion-MNIST under the data root: `./sdex data get fashion` puts it in ./data.
 // The samples and loss curve of one such run are in docs/fashion.md.
-//   ./sdex run experiments/fashion_subvp.groovy --data ../shared/data
+//   ./sdex data get fashion && ./sdex run experiments/fashion_subvp.groovy
 experiment('fashion_subvp') {
     seed 7
     data 'fashion', centered: true

@@ -1,7 +1,7 @@
 // Bits per dimension on MNIST test digits through the probability-flow ODE (issue: exact
 // likelihood). A small MLP score model is trained for a few minutes on the CPU, then the test
 // set's bits/dim is estimated with Hutchinson's trace estimator and rk45, with its standard error, NFE and time per image.
-//   ./sdex run experiments/mnist_likelihood.groovy
+//   ./sdex data get mnist && ./sdex run experiments/mnist_likelihood.groovy
 experiment('mnist_likelihood') {
     seed 1
     data 'mnist', centered: true, uniformDequantization: true

@@ -1,8 +1,8 @@
 // DDPM++ (VP) on MNIST digits, sized for a 2-core CPU: a 1.26M-parameter U-Net (nf 32, levels
 // 28/14/7, one BigGAN residual block per level, attention at 7x7) for 1000 steps, then 64 samples
-// with reverse diffusion + Langevin. Needs mnist10k-{train,test}-*-idx*-ubyte.gz under the data root
-// (--data DIR or SDEX_DATA); `data 'mnist', prefix: 'mnist'` reads full MNIST.
-//   ./sdex run experiments/mnist_vp.groovy --data ../shared/data
+// with reverse diffusion + Langevin. Needs MNIST under the data root: `./sdex data get mnist` puts
+// full MNIST in ./data (the mnist10k subset, 9,000/1,000 digits, is read where full MNIST is absent).
+//   ./sdex data get mnist && ./sdex run experiments/mnist_vp.groovy
 experiment('mnist_vp') {
     seed 3
     data 'mnist', centered: true
