@@ -38,6 +38,11 @@ interface Command {
                 .desc("override a setting, e.g. train.steps=100, sde=ve, sde.betaMax=10, model.hidden=[64,64] (repeatable)").build();
     }
 
+    static Option trusted() {
+        return Option.builder().longOpt("trusted")
+                .desc("evaluate the script as full Groovy in this process (only for your own scripts; default: restricted DSL in a confined process)").build();
+    }
+
     /** Adds the options every command has, after the command's own. */
     static Options withCommon(Options own) {
         return own.addOption(plugins()).addOption(debug()).addOption(help());

@@ -16,6 +16,8 @@ import org.sdex.core.plugin.PluginRegistry;
 import org.sdex.core.run.RunOptions;
 import org.sdex.dsl.ExperimentLoader;
 import org.sdex.dsl.Overrides;
+import org.sdex.dsl.sandbox.SandboxedEvaluation;
+import org.slf4j.LoggerFactory;
 
 /** A parsed command line with its output streams and environment, and the kernel built from it. */
 final class Invocation {
@@ -65,11 +67,45 @@ final class Invocation {
         throw new UsageException("--" + name + " must be an integer >= " + min + ", got '" + v + "'");
     }
 
-    /** The experiment script with the --set overrides applied (not yet validated). */
+    /**
+     * The experiment script with the --set overrides applied (not yet validated). Scripts are
+     * evaluated in a confined process in the restricted DSL unless trusted: {@code --trusted}, or the
+     * script lies in a folder of {@code SDEX_TRUSTED} (folders separated by ':').
+     */
     ExperimentConfig experiment() {
-        ExperimentConfig config = ExperimentLoader.load(Path.of(argument("FILE (an experiment script)")));
+        Path script = Path.of(argument("FILE (an experiment script)"));
+        String trust = trust(script);
+        ExperimentConfig config;
+        if (trust != null) {
+            LoggerFactory.getLogger("sdex").info("{} evaluated as full Groovy in this process ({})", script, trust);
+            config = ExperimentLoader.loadTrusted(script);
+        } else {
+            config = SandboxedEvaluation.standard().load(script);
+        }
         String[] sets = line.getOptionValues("set");
         return Overrides.apply(config, sets == null ? List.of() : List.of(sets));
+    }
+
+    /** Why the script is trusted, or null. */
+    private String trust(Path script) {
+        if (line.hasOption("trusted")) return "--trusted";
+        String dirs = env.get("SDEX_TRUSTED");
+        if (dirs == null || dirs.isBlank()) return null;
+        Path real;
+        try {
+            real = script.toRealPath();
+        } catch (java.io.IOException e) {
+            return null; // reading it reports the problem
+        }
+        for (String d : dirs.split(java.io.File.pathSeparator)) {
+            if (d.isBlank()) continue;
+            try {
+                if (real.startsWith(Path.of(d).toRealPath())) return "SDEX_TRUSTED=" + d;
+            } catch (java.io.IOException e) {
+                // a trusted folder that does not exist trusts nothing
+            }
+        }
+        return null;
     }
 
     RunOptions runOptions() {

@@ -24,6 +24,7 @@ final class RunCommand implements Command {
     public Options options() {
         return Command.withCommon(new Options()
                 .addOption(Command.set())
+                .addOption(Command.trusted())
                 .addOption(Option.builder().longOpt("out").hasArg().argName("DIR").desc("where run directories go (default: runs)").build())
                 .addOption(Option.builder().longOpt("dry-run").desc("validate and print the resolved experiment; compute nothing").build())
                 .addOption(Option.builder().longOpt("resume").hasArg().argName("DIR").desc("continue the run in DIR from its last valid checkpoint").build())
