@@ -170,6 +170,7 @@ public final class ExperimentLoader {
     private static String describe(Throwable e) {
         Throwable t = e;
         while (t instanceof org.codehaus.groovy.runtime.InvokerInvocationException && t.getCause() != null) t = t.getCause();
+        if (t instanceof StackOverflowError) return "recursion too deep (the stack overflowed)";
         String m = t.getMessage();
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }

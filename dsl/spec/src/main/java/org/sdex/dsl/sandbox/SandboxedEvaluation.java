@@ -35,11 +35,16 @@ public final class SandboxedEvaluation {
 
     private final int seconds;
     private final int heapMb;
+    private final boolean restricted;
 
     /** Limits: wall-clock seconds for the whole evaluation (JVM start included) and heap size. */
-    public SandboxedEvaluation(int seconds, int heapMb) {
+    public SandboxedEvaluation(int seconds, int heapMb) { this(seconds, heapMb, true); }
+
+    /** Unrestricted Groovy in the confined process: only for tests of the process's confinement. */
+    SandboxedEvaluation(int seconds, int heapMb, boolean restricted) {
         this.seconds = seconds;
         this.heapMb = heapMb;
+        this.restricted = restricted;
     }
 
     /** The limits sdex uses: 30 s and 256 MB (a script builds a few settings in well under a second). */
@@ -70,6 +75,7 @@ public final class SandboxedEvaluation {
                 "-Xmx" + heapMb + "m", "-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                 "-XX:CICompilerCount=1", "-Xshare:auto", "-Dgroovy.grape.enable=false",
                 "-cp", classPath(), SandboxChild.class.getName(), name));
+        if (!restricted) java.add(SandboxChild.FULL_GROOVY);
         ProcessBuilder pb = new ProcessBuilder(confinement.wrap(java, 2 * seconds)).directory(scratch.toFile());
         pb.environment().clear();
         pb.environment().put("LANG", "C.UTF-8");
