@@ -120,7 +120,7 @@ final class Invocation {
         return new RunOptions(pluginDirs, DataRoot.resolve(line.getOptionValue("data"), env, workingDir),
                 Path.of(line.getOptionValue("out", "runs")), resume,
                 line.hasOption("dry-run"), debug(), !line.hasOption("no-progress"),
-                line.hasOption("points") ? Path.of(line.getOptionValue("points")) : null);
+                line.hasOption("points") ? Path.of(line.getOptionValue("points")) : null, line.hasOption("resume-changed"));
     }
 
     /** The Guice-wired kernel; plugin loading problems are reported as warnings once. */

@@ -28,6 +28,8 @@ final class RunCommand implements Command {
                 .addOption(Option.builder().longOpt("out").hasArg().argName("DIR").desc("where run directories go (default: runs)").build())
                 .addOption(Option.builder().longOpt("dry-run").desc("validate and print the resolved experiment; compute nothing").build())
                 .addOption(Option.builder().longOpt("resume").hasArg().argName("DIR").desc("continue the run in DIR from its last valid checkpoint").build())
+                .addOption(Option.builder().longOpt("resume-changed")
+                        .desc("with --resume: continue even if the experiment's seed, data, SDE, model or training differ from the run's").build())
                 .addOption(Command.data())
                 .addOption(Option.builder().longOpt("points").hasArg().argName("FILE.npy")
                         .desc("evaluate the likelihood block on these points [N, dims...] instead of the data set").build())

@@ -45,15 +45,31 @@ public final class ExperimentRunner {
     }
 
     public RunResult run(ExperimentPlan plan) {
-        RunDirectory dir = options.resumeDir() != null
-                ? RunDirectory.existing(options.resumeDir())
-                : RunDirectory.create(options.outDir(), plan.name());
-        log.info("run directory {}", dir.path());
-        writeJson(dir, "config.json", plan.toMap());
-
         Sde sde = plan.sde().plugin().create(plan.sde().params());
         Dataset data = plan.data().plugin().open(plan.data().params(), validator.dataContext("train"));
         Map<String, Dataset> splits = new java.util.HashMap<>();
+        // every input from outside is read and checked before the run directory exists or is touched
+        if (plan.train() != null && plan.train().evalEvery() > 0) split(plan, data, "test", splits);
+        if (plan.likelihood() != null) {
+            if (options.points() != null) LikelihoodStage.points(options.points(), data);
+            else split(plan, data, plan.likelihood().settings().split(), splits);
+        }
+        RunDirectory dir;
+        if (options.resumeDir() != null) {
+            dir = RunDirectory.existing(options.resumeDir());
+            if (!options.resumeChanged()) ResumeCheck.compare(dir.path(), plan.toMap());
+        } else {
+            dir = RunDirectory.create(options.outDir(), plan.name());
+        }
+        try (RunDirectory.Lock lock = dir.lock()) {
+            return run(plan, sde, data, splits, dir);
+        }
+    }
+
+    private RunResult run(ExperimentPlan plan, Sde sde, Dataset data, Map<String, Dataset> splits, RunDirectory dir) {
+        log.info("run directory {}", dir.path());
+        writeJson(dir, "config.json", plan.toMap());
+
         long modelSeed = plan.train() != null ? plan.train().seed() : plan.seed();
         Model model = plan.model().plugin().create(plan.model().params(),
                 new ModelContext(sde, data, data.shape(), DataType.FLOAT, new Rng(modelSeed)));
