@@ -22,7 +22,7 @@ public class ExperimentSpec extends SpecSupport {
     }
 
     /** Seed of everything random (weights, training noise, sampling), unless a block sets its own. */
-    public void seed(long seed) { set(Keywords.SEED, seed); }
+    public void seed(Number seed) { set(Keywords.SEED, seed); }
 
     /** The data set, e.g. {@code data 'checkerboard'} or {@code data 'gmm', weights: [0.5, 0.5], ...}. */
     public void data(String plugin) { plugin("data", plugin, null); }

@@ -83,6 +83,9 @@ public final class Params {
             };
         } catch (IllegalArgumentException | ClassCastException | ArithmeticException ex) {
             if (ex instanceof ParamException pe) throw pe;
+            if (ex instanceof ArithmeticException && (p.type() == ParamType.INT || p.type() == ParamType.INTS)) {
+                throw new ParamException(p.name(), where + " must be at most " + Integer.MAX_VALUE + ", got " + show(v));
+            }
             throw new ParamException(p.name(), where + " must be " + p.accepted() + ", got " + show(v));
         }
     }
@@ -120,7 +123,9 @@ public final class Params {
 
     private static <T extends Number> T checkRange(String where, Param p, T value, Object written) {
         double d = value.doubleValue();
-        boolean ok = !Double.isNaN(d)
+        // infinity passes any range; an overflowing expression (1e308 * 10) arrives as infinity too
+        if (!Double.isFinite(d)) throw new ParamException(p.name(), where + " must be a finite number, got " + show(written));
+        boolean ok = true
                 && (p.min() == null || (p.minExclusive() ? d > p.min() : d >= p.min()))
                 && (p.max() == null || d <= p.max());
         if (!ok) throw new ParamException(p.name(), where + " must be " + p.accepted() + ", got " + show(written));
