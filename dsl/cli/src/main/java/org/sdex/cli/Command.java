@@ -25,7 +25,7 @@ interface Command {
 
     static Option plugins() {
         return Option.builder().longOpt("plugins").hasArg().argName("DIR")
-                .desc("also load plugin jars from DIR (repeatable; ./plugins.d and ~/.sdex/plugins are always searched)").build();
+                .desc("also load plugin jars from DIR (repeatable; plugins.d beside the sdex launcher and ~/.sdex/plugins are always searched, the working directory's plugins.d only when named here)").build();
     }
 
     static Option data() {

@@ -12,6 +12,7 @@ import org.apache.commons.cli.CommandLine;
 import org.sdex.core.config.ExperimentConfig;
 import org.sdex.core.error.SdexException;
 import org.sdex.core.inject.KernelModule;
+import org.sdex.core.plugin.PluginLoader;
 import org.sdex.core.plugin.PluginRegistry;
 import org.sdex.core.run.RunOptions;
 import org.sdex.dsl.ExperimentLoader;
@@ -123,11 +124,24 @@ final class Invocation {
                 line.hasOption("points") ? Path.of(line.getOptionValue("points")) : null, line.hasOption("resume-changed"));
     }
 
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** The Guice-wired kernel; plugin loading problems are reported as warnings once. */
     <T> T get(Class<T> type) {
         if (kernel == null) {
             kernel = Guice.createInjector(new KernelModule(runOptions()));
             for (String problem : kernel.getInstance(PluginRegistry.class).problems()) err.println("warning: " + problem);
+            Path here = workingDir.resolve("plugins.d");
+            boolean asked = kernel.getInstance(RunOptions.class).pluginDirs().stream().anyMatch(d -> sameFile(d, here));
+            if (Files.isDirectory(here) && !asked && PluginLoader.defaultDirs().stream().noneMatch(d -> sameFile(d, here))) {
+                err.println("note: " + here + " is not loaded (plugins run code; a folder's own plugins load only when asked): --plugins plugins.d");
+            }
         }
         return kernel.getInstance(type);
     }
