@@ -52,6 +52,7 @@ final class TrainingStage {
         resumed.ifPresent(step -> log.info("resuming at step {} from {}", step, store.dir()));
         // lines after the restored step will be produced again
         MetricsLog.truncateAfter(dir.resolve("metrics.jsonl"), resumed.orElse(0));
+        TensorBoardLog.truncateAfter(dir.resolve("tensorboard"), resumed.orElse(0));
         log.info("network: {} parameters", net.parameterCount());
 
         Evaluator evaluator = s.evalEvery() > 0 ? new Evaluator(net, sde, heldOut.get(), s, s.seed()) : null;
