@@ -152,6 +152,34 @@ class TrainerTest {
     }
 
     @Test
+    void aGarbageCheckpointBeforeTheDivergenceIsNotKept(@TempDir Path tmp) throws Exception {
+        // steps 5 and 6 see data a million times too large (a finite, absurd loss), step 7 a NaN
+        Dataset poisoned = new Dataset() {
+            int calls;
+
+            @Override public long[] shape() { return DATA.shape(); }
+
+            @Override
+            public INDArray sample(int n, Rng rng) {
+                INDArray x = DATA.sample(n, rng);
+                calls++;
+                if (calls == 5 || calls == 6) x.muli(1e6);
+                if (calls == 7) x.putScalar(3, Double.NaN);
+                return x;
+            }
+        };
+        TrainSettings s = Fixtures.settings("steps", 10, "batchSize", 32, "checkpointEvery", 2);
+        CheckpointStore store = new CheckpointStore(tmp, 3);
+        Trainer trainer = new Trainer(network(List.of(16), 1), SDE, poisoned, s);
+        assertThatThrownBy(() -> trainer.train(trainer.initialState(), store, (step, loss, lr, norm) -> { }))
+                .isInstanceOf(org.sdex.core.error.ComputeFailure.class)
+                .hasMessageStartingWith("training diverged at step 7: the loss is NaN; kept " + tmp.resolve("ckpt-4.sdex") + " (step 4, loss ")
+                .hasMessageContaining("the last checkpoint whose loss was finite and within 100x the running loss; not written: step 6 (loss ");
+        assertThat(Files.list(tmp).map(p -> p.getFileName().toString()).sorted().toList())
+                .containsExactly("ckpt-2.sdex", "ckpt-4.sdex");
+    }
+
+    @Test
     void reportsLearningRateAndPreClipGradientNorm() {
         TrainSettings s = Fixtures.settings("steps", 4, "batchSize", 32, "lr", 1e-3, "warmup", 4, "gradClip", 1e-3);
         List<double[]> seen = new ArrayList<>();
