@@ -43,8 +43,14 @@ interface Command {
                 .desc("evaluate the script as full Groovy in this process (only for your own scripts; default: restricted DSL in a confined process)").build();
     }
 
+    /** Read by the sdex launcher (ND4J takes its thread count when it loads); accepted here so the command line parses. */
+    static Option threads() {
+        return Option.builder().longOpt("threads").hasArg().argName("N")
+                .desc("compute threads (default: $SDEX_THREADS, else the cores split between the sdex processes running)").build();
+    }
+
     /** Adds the options every command has, after the command's own. */
     static Options withCommon(Options own) {
-        return own.addOption(plugins()).addOption(debug()).addOption(help());
+        return own.addOption(plugins()).addOption(threads()).addOption(debug()).addOption(help());
     }
 }

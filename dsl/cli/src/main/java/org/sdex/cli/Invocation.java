@@ -78,7 +78,7 @@ final class Invocation {
         String trust = trust(script);
         ExperimentConfig config;
         if (trust != null) {
-            LoggerFactory.getLogger("sdex").info("{} evaluated as full Groovy in this process ({})", script, trust);
+            LoggerFactory.getLogger(Invocation.class).info("{} evaluated as full Groovy in this process ({})", script, trust);
             config = ExperimentLoader.loadTrusted(script);
         } else {
             config = SandboxedEvaluation.standard().load(script);

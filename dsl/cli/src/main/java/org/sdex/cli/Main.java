@@ -77,6 +77,10 @@ public final class Main {
             commandHelp(out, command);
             return ExitCode.OK;
         }
+        if (line.hasOption("threads")) {
+            String n = line.getOptionValue("threads").strip();
+            if (!n.matches("[1-9][0-9]{0,5}")) return usage(err, "sdex " + command.name() + ": --threads must be an integer >= 1, got '" + n + "'", command);
+        }
         boolean debug = line.hasOption("debug");
         if (debug) Logging.debug();
         try {
