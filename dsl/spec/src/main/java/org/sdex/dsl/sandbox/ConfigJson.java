@@ -71,7 +71,8 @@ final class ConfigJson {
         try {
             return JSON.treeToValue(root.get("config"), ExperimentConfig.class);
         } catch (JsonProcessingException e) {
-            return null;
+            // the child wrote it from the same classes: a field JSON cannot carry is sdex's bug
+            throw new IllegalStateException("cannot read the experiment back from the script's process: " + e.getOriginalMessage(), e);
         }
     }
 }

@@ -127,44 +127,36 @@ class HostileScriptTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("probes")
     void refusedByTheRestrictedDsl(String name, String probe) throws IOException {
-        Path dir = Files.createDirectories(root.resolve("scripts-" + name));
-        Path script = dir.resolve(name + ".groovy");
-        Files.writeString(script, around(probe));
-        assertContained(name, dir, script, () -> ExperimentLoader.load(script));
+        Path script = write("scripts", name, around(probe));
+        assertContained(name, script, () -> ExperimentLoader.load(script));
     }
 
     /** The whole path of sdex run / validate for a few of them. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("someProbes")
     void refusedThroughTheConfinedProcess(String name, String probe) throws IOException {
-        Path dir = Files.createDirectories(root.resolve("sandboxed-" + name));
-        Path script = dir.resolve(name + ".groovy");
-        Files.writeString(script, around(probe));
-        assertContained(name, dir, script, () -> SANDBOX.load(script));
+        Path script = write("sandboxed", name, around(probe));
+        assertContained(name, script, () -> SANDBOX.load(script));
     }
 
     static Stream<String[]> someProbes() {
-        List<String> some = List.of("exit3", "run_id", "socket", "grab");
+        List<String> some = List.of("exit3", "grab");
         return probes().filter(p -> some.contains(p[0]));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("runtimeProbes")
     void containedByTheProcess(String name, String probe) throws IOException {
-        Path dir = Files.createDirectories(root.resolve("runtime-" + name));
-        Path script = dir.resolve(name + ".groovy");
-        Files.writeString(script, name.equals("printed_answer") ? probe + "\n" : around(probe));
+        Path script = write("runtime", name, name.equals("printed_answer") ? probe + "\n" : around(probe));
         SandboxedEvaluation sandbox = name.equals("endless_loop") ? SHORT : SANDBOX;
-        assertContained(name, dir, script, () -> sandbox.load(script));
+        assertContained(name, script, () -> sandbox.load(script));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("confinementProbes")
     void containedByTheOperatingSystem(String name, String probe) throws IOException {
         assumeTrue(Confinement.get().namespaces(), "no Linux namespaces here: " + Confinement.get().note());
-        Path dir = Files.createDirectories(root.resolve("os-" + name));
-        Path script = dir.resolve(name + ".groovy");
-        Files.writeString(script, around(probe));
+        Path script = write("os", name, around(probe));
         SandboxedEvaluation fullGroovy = new SandboxedEvaluation(20, 128, false);
         try {
             fullGroovy.load(script);
@@ -172,11 +164,17 @@ class HostileScriptTest {
             assertThat(e.getMessage()).startsWith(name + ".groovy").doesNotContain("\n");
             System.out.println("confined " + name + ": " + e.getMessage());
         }
-        assertUntouched(dir, script);
+        assertUntouched(script);
         assertThat(connections.get()).as("connections to 127.0.0.1").isZero();
     }
 
-    private static void assertContained(String name, Path dir, Path script, ThrowingCallable evaluation) throws IOException {
+    /** The probe as the only file of a folder of its own. */
+    private static Path write(String group, String name, String text) throws IOException {
+        Path script = Files.createDirectories(root.resolve(group + "-" + name)).resolve(name + ".groovy");
+        return Files.writeString(script, text);
+    }
+
+    private static void assertContained(String name, Path script, ThrowingCallable evaluation) throws IOException {
         int before = connections.get();
         assertThatThrownBy(evaluation)
                 .isInstanceOf(SdexException.class)
@@ -185,7 +183,7 @@ class HostileScriptTest {
                     assertThat(e.getMessage()).startsWith(name + ".groovy").doesNotContain("\n");
                     assertThat(e.getMessage()).doesNotContain("Exception");
                 });
-        assertUntouched(dir, script);
+        assertUntouched(script);
         assertThat(connections.get()).as("connections to 127.0.0.1").isEqualTo(before);
     }
 
@@ -241,10 +239,10 @@ class HostileScriptTest {
         assertThatThrownBy(() -> SANDBOX.load(script)).hasMessage(script + ": not a UTF-8 text file; save it as UTF-8");
     }
 
-    private static void assertUntouched(Path dir, Path script) throws IOException {
+    private static void assertUntouched(Path script) throws IOException {
         assertThat(Files.readString(victim.resolve("keep.txt"))).isEqualTo("keep");
         assertThat(Files.readString(victim.resolve("folder/inner.txt"))).isEqualTo("inner");
-        try (Stream<Path> v = Files.list(victim); Stream<Path> d = Files.list(dir)) {
+        try (Stream<Path> v = Files.list(victim); Stream<Path> d = Files.list(script.getParent())) {
             assertThat(v.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("keep.txt", "folder");
             assertThat(d).containsExactly(script);
         }

@@ -122,9 +122,9 @@ class TrainerTest {
                 .containsExactly("ckpt-40.sdex", "ckpt-30.sdex", "ckpt-20.sdex");
     }
 
-    @Test
-    void aNonFiniteLossStopsTrainingAndKeepsTheLastCheckpoint(@TempDir Path tmp) throws Exception {
-        Dataset poisoned = new Dataset() {
+    /** The mixture data, changed by {@code poison} on chosen calls (numbered from 1). */
+    private static Dataset poisoned(java.util.function.BiConsumer<Integer, INDArray> poison) {
+        return new Dataset() {
             int calls;
 
             @Override public long[] shape() { return DATA.shape(); }
@@ -132,10 +132,17 @@ class TrainerTest {
             @Override
             public INDArray sample(int n, Rng rng) {
                 INDArray x = DATA.sample(n, rng);
-                if (++calls == 5) x.putScalar(3, Double.NaN);
+                poison.accept(++calls, x);
                 return x;
             }
         };
+    }
+
+    @Test
+    void aNonFiniteLossStopsTrainingAndKeepsTheLastCheckpoint(@TempDir Path tmp) throws Exception {
+        Dataset poisoned = poisoned((call, x) -> {
+            if (call == 5) x.putScalar(3, Double.NaN);
+        });
         TrainSettings s = Fixtures.settings("steps", 10, "batchSize", 32, "checkpointEvery", 2);
         CheckpointStore store = new CheckpointStore(tmp, 3);
         List<Integer> seen = new ArrayList<>();
@@ -154,20 +161,10 @@ class TrainerTest {
     @Test
     void aGarbageCheckpointBeforeTheDivergenceIsNotKept(@TempDir Path tmp) throws Exception {
         // steps 5 and 6 see data a million times too large (a finite, absurd loss), step 7 a NaN
-        Dataset poisoned = new Dataset() {
-            int calls;
-
-            @Override public long[] shape() { return DATA.shape(); }
-
-            @Override
-            public INDArray sample(int n, Rng rng) {
-                INDArray x = DATA.sample(n, rng);
-                calls++;
-                if (calls == 5 || calls == 6) x.muli(1e6);
-                if (calls == 7) x.putScalar(3, Double.NaN);
-                return x;
-            }
-        };
+        Dataset poisoned = poisoned((call, x) -> {
+            if (call == 5 || call == 6) x.muli(1e6);
+            if (call == 7) x.putScalar(3, Double.NaN);
+        });
         TrainSettings s = Fixtures.settings("steps", 10, "batchSize", 32, "checkpointEvery", 2);
         CheckpointStore store = new CheckpointStore(tmp, 3);
         Trainer trainer = new Trainer(network(List.of(16), 1), SDE, poisoned, s);
