@@ -117,7 +117,8 @@ public final class Params {
         if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
         if (v instanceof java.math.BigInteger b) return b.longValueExact();
         if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return n.longValue();
-        if (v instanceof CharSequence s) return Long.parseLong(s.toString().trim());
+        // through BigInteger, so a too-large integer is an overflow ("at most"), not "not an integer"
+        if (v instanceof CharSequence s) return new java.math.BigInteger(s.toString().trim()).longValueExact();
         throw new IllegalArgumentException();
     }
 

@@ -68,7 +68,9 @@ public final class SandboxedEvaluation {
     private ExperimentConfig evaluate(Path scratch, String name) throws IOException {
         Confinement confinement = Confinement.get();
         synchronized (SandboxedEvaluation.class) {
-            if (!noted) log.info("experiment scripts are evaluated in a separate process: {}", confinement.note());
+            // said once; loudly only when the OS enforces less than it could
+            if (!noted && confinement.namespaces()) log.debug("experiment scripts are evaluated in a separate process: {}", confinement.note());
+            if (!noted && !confinement.namespaces()) log.warn("experiment scripts are evaluated in a separate process {}", confinement.note());
             noted = true;
         }
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

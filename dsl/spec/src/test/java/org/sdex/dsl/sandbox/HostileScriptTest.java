@@ -86,6 +86,7 @@ class HostileScriptTest {
                 new String[] {"exit0", "System.exit(0)"},
                 new String[] {"halt", "Runtime.runtime.halt(0)"},
                 new String[] {"reflection", "Class.forName('java.lang.Runtime').getMethod('getRuntime').invoke(null)"},
+                new String[] {"math_class", "Math.class.forName('java.lang.Runtime')"},
                 new String[] {"get_class", "'x'.getClass().forName('java.lang.Runtime')"},
                 new String[] {"eval_me", "Eval.me('System.exit(3)')"},
                 new String[] {"evaluate", "evaluate('System.exit(3)')"},
@@ -209,7 +210,7 @@ class HostileScriptTest {
     void anHonestScriptComesBackWithEveryValueAndLine() throws IOException {
         Path script = root.resolve("honest.groovy");
         Files.writeString(script, """
-                def widths = (1..3).collect { 32 * it }
+                def widths = (1..3).collect { (int) Math.round(32 * it) }
                 experiment('honest') {
                     seed 7
                     data 'gmm', weights: [0.5, 0.5], means: [[-1, 0], [1, 0]], std: 0.2
