@@ -44,7 +44,7 @@ class NonFiniteValuesTest {
         assertThat(error("good.groovy", "train.steps=3000000000"))
                 .isEqualTo("--set train.steps=3000000000: train setting 'steps' must be at most 2147483647, got 3000000000");
         assertThat(error("good.groovy", "sample.n=99999999999999999999"))
-                .isEqualTo("--set sample.n=99999999999999999999: sample setting 'n' must be at most 2147483647, got '99999999999999999999'");
+                .isEqualTo("--set sample.n=99999999999999999999: sample setting 'n' must be at most 2147483647, got 99999999999999999999");
         assertThatThrownBy(() -> VALIDATOR.validate(ExperimentLoader.parse("""
                 experiment('x') {
                     data 'checkerboard'; sde 'vp'; model 'mlp'
