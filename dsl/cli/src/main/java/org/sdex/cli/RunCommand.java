@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.sdex.core.config.ExperimentConfig;
+import org.sdex.core.run.ComputeThreads;
 import org.sdex.core.run.ExperimentPlan;
 import org.sdex.core.run.ExperimentRunner;
 import org.sdex.core.run.ExperimentValidator;
@@ -45,6 +46,7 @@ final class RunCommand implements Command {
             in.out.println("dry run: experiment '" + plan.name() + "' is valid; nothing was computed");
             return ExitCode.OK;
         }
+        if (in.flag("threads")) ComputeThreads.set(Integer.parseInt(in.option("threads", "1").strip()));
         ExperimentRunner runner = in.get(ExperimentRunner.class);
         RunResult result = ForeignStdout.divertDuring(() -> runner.run(plan));
         in.out.println(JSON.writeValueAsString(result.summary()));
