@@ -56,7 +56,7 @@ public final class NetworkBenchmark implements AutoCloseable {
     /** A network configuration of the benchmark: the ddpmpp parameters, the image shape and the batch. */
     public record Config(String name, Map<String, Object> params, long[] shape, int batch) {
         /** The JSON the PyTorch script reads. */
-        Map<String, Object> torchConfig() {
+        public Map<String, Object> torchConfig() {
             Map<String, Object> m = new LinkedHashMap<>(params);
             m.remove("initScale");
             m.remove("embeddingType");
@@ -220,7 +220,7 @@ public final class NetworkBenchmark implements AutoCloseable {
     }
 
     /** The ddpmpp network of a configuration (VP labels, positional embedding) with the given init scale. */
-    ScoreNetwork network(Config c, double initScale) {
+    public ScoreNetwork network(Config c, double initScale) {
         Sde sde = vpSde();
         ModelPlugin mp = registry.plugin(PluginKind.MODEL, "ddpmpp", ModelPlugin.class);
         Map<String, Object> p = new LinkedHashMap<>(c.params());
