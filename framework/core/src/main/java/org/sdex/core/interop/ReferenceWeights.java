@@ -32,8 +32,8 @@ public final class ReferenceWeights {
     /**
      * The tensors of {@code file} (.pth/.pt/.ckpt through the restricted unpickler, .safetensors),
      * keyed by parameter name without the {@code module.} prefix. {@code parameters} are the names of
-     * the target network's trainable weights in the reference's parameter order: an EMA list is
-     * matched to them by position.
+     * the target network's trainable weights: an EMA list is matched by position to the state dict's
+     * names among them. Null (no network at hand): score_sde_pytorch's untrained tensors are left out.
      */
     public static Map<String, HostTensor> read(Path file, Choice choice, List<String> parameters) {
         String name = file.getFileName().toString();
@@ -51,10 +51,11 @@ public final class ReferenceWeights {
             }
             // the EMA keeps the trainable parameters in model.parameters() order: the state dict's order without buffers
             List<String> order = new ArrayList<>();
-            for (String k : raw.keySet()) if (parameters.contains(k)) order.add(k);
+            for (String k : raw.keySet()) if (parameters == null ? !notTrained(k, raw.get(k)) : parameters.contains(k)) order.add(k);
             if (order.size() != shadow.size()) {
                 throw new WeightFileException(file + ": the EMA holds " + shadow.size() + " tensors, the model's state dict "
-                        + order.size() + " of this network's parameters; the checkpoint does not fit this model");
+                        + order.size() + (parameters == null ? " trainable tensors" : " of this network's parameters")
+                        + "; the checkpoint does not fit " + (parameters == null ? "score_sde_pytorch's layout" : "this model"));
             }
             Map<String, HostTensor> out = new LinkedHashMap<>(raw);
             for (int i = 0; i < order.size(); i++) {
@@ -69,6 +70,15 @@ public final class ReferenceWeights {
         }
         if (top.get("state_dict") instanceof Map<?, ?> sd) return tensors(sd, file + " ['state_dict']");
         return tensors(top, file);
+    }
+
+    /**
+     * Tensors of score_sde_pytorch's networks that are not trained, so not in the EMA: the
+     * {@code sigmas} buffer, the Gaussian Fourier projection's fixed {@code W}, and integer buffers.
+     */
+    private static boolean notTrained(String name, HostTensor t) {
+        return !t.dtype().floating() || name.equals("sigmas") || name.endsWith(".sigmas")
+                || (name.endsWith(".W") && t.shape().length == 1);
     }
 
     private static Map<String, HostTensor> tensors(Map<?, ?> dict, String where) {

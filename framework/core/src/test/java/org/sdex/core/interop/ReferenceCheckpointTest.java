@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sdex.testing.PythonTorch;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.core.bench.NetworkBenchmark;
@@ -32,14 +33,14 @@ class ReferenceCheckpointTest {
 
     @BeforeAll
     static void writeCheckpoint() throws Exception {
-        PythonTorch.assumeTorch();
+        PythonTorch.assume("torch");
         bench = new NetworkBenchmark(PluginLoader.load(List.of()), PythonTorch.PYTHON, 1, line -> {});
         config = new NetworkBenchmark.Config("small", Map.of("nf", 16, "chMult", List.of(1, 2), "numResBlocks", 1,
                 "attnResolutions", List.of(8), "dropout", 0.0, "resampWithConv", true, "skipRescale", true,
                 "resblockType", "biggan"), new long[] {3, 16, 16}, 2);
         new ObjectMapper().writeValue(dir.resolve("config.json").toFile(), config.torchConfig());
         PythonTorch.resource("torch_ncsnpp.py", dir, NetworkBenchmark.class);
-        PythonTorch.run(dir, "reference", dir.toString(), dir.resolve("config.json").toString(), dir.toString());
+        PythonTorch.run(dir, "torch_files.py", "reference", dir.toString(), dir.resolve("config.json").toString(), dir.toString());
     }
 
     @AfterAll
@@ -71,7 +72,7 @@ class ReferenceCheckpointTest {
             NetworkWeights.save(net, pth);
             NetworkWeights.save(net, st);
             // the exported state dict has the reference's names and layouts: torch loads it with weights_only
-            PythonTorch.run(dir, "load", pth.toString(), dir.resolve("exported.json").toString());
+            PythonTorch.run(dir, "torch_files.py", "load", pth.toString(), dir.resolve("exported.json").toString());
             var loaded = TorchFileTest.JSON.readTree(dir.resolve("exported.json").toFile());
             assertThat(TorchFileTest.names(loaded)).containsExactlyInAnyOrderElementsOf(net.weightNames());
             for (Path f : List.of(pth, st)) {

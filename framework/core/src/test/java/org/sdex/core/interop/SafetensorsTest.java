@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sdex.testing.PythonTorch;
 
 /** Safetensors files written from the format's description are read exactly; malformed headers are refused in one line. */
 class SafetensorsTest {
@@ -37,9 +38,9 @@ class SafetensorsTest {
 
     @Test
     void readsAndWritesWhatTheFormatDescribes() throws Exception {
-        PythonTorch.assumeTorch();
+        PythonTorch.assume("torch");
         Path f = dir.resolve("py.safetensors");
-        PythonTorch.run(dir, "safetensors", f.toString());
+        PythonTorch.run(dir, "torch_files.py", "safetensors", f.toString());
         JsonNode expected = TorchFileTest.JSON.readTree(dir.resolve("py.safetensors.json").toFile());
         Safetensors.Content c = Safetensors.read(f);
         assertThat(c.tensors().keySet()).containsExactly("a", "b", "c");
@@ -47,7 +48,7 @@ class SafetensorsTest {
         // what sdex writes parses by the format's description
         Path mine = dir.resolve("mine.safetensors");
         Safetensors.write(mine, c.tensors(), Map.of("format", "pt"));
-        PythonTorch.run(dir, "parse_safetensors", mine.toString(), dir.resolve("parsed.json").toString());
+        PythonTorch.run(dir, "torch_files.py", "parse_safetensors", mine.toString(), dir.resolve("parsed.json").toString());
         JsonNode parsed = TorchFileTest.JSON.readTree(dir.resolve("parsed.json").toFile());
         assertThat(parsed.get("__metadata__").get("format").asText()).isEqualTo("pt");
         assertThat(parsed.get("a").get(0).asText()).isEqualTo("F32");

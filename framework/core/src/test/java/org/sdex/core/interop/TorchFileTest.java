@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sdex.testing.PythonTorch;
 
 /**
  * PyTorch files written by torch itself are read to the bit (dtypes, views with offsets and strides,
@@ -26,12 +27,12 @@ class TorchFileTest {
 
     @BeforeAll
     static void torch() throws Exception {
-        PythonTorch.assumeTorch();
+        PythonTorch.assume("torch");
     }
 
     @Test
     void readsWhatTorchSaves() throws Exception {
-        PythonTorch.run(dir, "tensors", dir.resolve("t.pth").toString());
+        PythonTorch.run(dir, "torch_files.py", "tensors", dir.resolve("t.pth").toString());
         @SuppressWarnings("unchecked")
         Map<String, HostTensor> read = (Map<String, HostTensor>) TorchFile.read(dir.resolve("t.pth"));
         JsonNode expected = JSON.readTree(dir.resolve("t.pth.json").toFile());
@@ -50,7 +51,7 @@ class TorchFileTest {
         m.put("big", HostTensor.ofFloats(new float[70_000], 70_000)); // an int32 size past BININT1/2
         Path f = dir.resolve("sdex.pth");
         TorchFile.write(f, m);
-        PythonTorch.run(dir, "load", f.toString(), dir.resolve("loaded.json").toString());
+        PythonTorch.run(dir, "torch_files.py", "load", f.toString(), dir.resolve("loaded.json").toString());
         JsonNode loaded = JSON.readTree(dir.resolve("loaded.json").toFile());
         assertThat(names(loaded)).containsExactly("all_modules.0.weight", "all_modules.0.bias", "big");
         for (String k : m.keySet()) assertSame(k, m.get(k), loaded.get(k));
@@ -61,7 +62,7 @@ class TorchFileTest {
     @Test
     void refusesPicklesThatWouldRunCode() throws Exception {
         Path marker = dir.resolve("ran");
-        PythonTorch.run(dir, "hostile", dir.resolve("hostile").toString(), marker.toString());
+        PythonTorch.run(dir, "torch_files.py", "hostile", dir.resolve("hostile").toString(), marker.toString());
         assertThatThrownBy(() -> TorchFile.read(dir.resolve("hostile/reduce_system.pth")))
                 .isInstanceOf(WeightFileException.class)
                 .hasMessageMatching("reduce_system.pth: refers to (posix|os)\\.system; sdex only rebuilds tensors.*nothing was run\\)");
@@ -91,7 +92,7 @@ class TorchFileTest {
 
     @Test
     void refusesCorruptTruncatedAndLegacyFiles() throws Exception {
-        PythonTorch.run(dir, "tensors", dir.resolve("good.pth").toString());
+        PythonTorch.run(dir, "torch_files.py", "tensors", dir.resolve("good.pth").toString());
         byte[] good = Files.readAllBytes(dir.resolve("good.pth"));
         Path truncated = Files.write(dir.resolve("truncated.pth"), java.util.Arrays.copyOf(good, good.length / 2));
         assertThatThrownBy(() -> TorchFile.read(truncated)).isInstanceOf(WeightFileException.class)

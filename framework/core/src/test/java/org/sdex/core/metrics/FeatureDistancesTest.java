@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -16,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sdex.core.run.Npy;
 import org.sdex.spi.random.Rng;
+import org.sdex.testing.PythonTorch;
 
 /**
  * FID and KID against closed forms (Gaussians with known moments) and against scipy/numpy on the
@@ -44,8 +44,7 @@ class FeatureDistancesTest {
 
     @Test
     void frechetDistanceAndMmdEqualScipysOnTheSameFeatures() throws Exception {
-        boolean scipy = new ProcessBuilder("/usr/bin/python3", "-c", "import scipy, numpy").start().waitFor() == 0;
-        Assumptions.assumeTrue(scipy, "no python3 with scipy (apt-get install python3-scipy)");
+        PythonTorch.assume("scipy", "numpy");
         INDArray a = features(3, 300, 64, 0.0, 1.0);
         INDArray b = features(4, 250, 64, 0.3, 1.4);
         Npy.write(a, dir.resolve("a.npy"));

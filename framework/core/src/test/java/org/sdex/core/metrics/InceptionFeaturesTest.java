@@ -3,10 +3,7 @@ package org.sdex.core.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,6 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sdex.core.interop.WeightFileException;
 import org.sdex.core.run.Npy;
 import org.sdex.spi.random.Rng;
+import org.sdex.testing.PythonTorch;
 
 /**
  * sdex's FID Inception gives PyTorch's features (an implementation of the same blocks in the test's
@@ -26,21 +24,11 @@ class InceptionFeaturesTest {
 
     @Test
     void featuresEqualPyTorchsOnTheSameWeights() throws Exception {
-        boolean torch = new ProcessBuilder("/usr/bin/python3", "-c", "import torch").start().waitFor() == 0;
-        Assumptions.assumeTrue(torch, "no python3 with torch (apt-get install python3-torch)");
+        PythonTorch.assume("torch");
         for (long[] shape : new long[][] {{2, 1, 28, 28}, {2, 3, 32, 32}}) {
             INDArray images = new Rng(shape[1]).uniform(DataType.FLOAT, shape);
             Npy.write(images, dir.resolve("x.npy"));
-            Path script = dir.resolve("fid_inception.py");
-            if (!Files.exists(script)) {
-                try (InputStream in = InceptionFeaturesTest.class.getResourceAsStream("fid_inception.py")) {
-                    Files.copy(in, script);
-                }
-            }
-            Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), "w.pth", "x.npy", "f.npy")
-                    .directory(dir.toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            assertThat(p.waitFor()).as(out).isZero();
+            PythonTorch.run(dir, "fid_inception.py", "w.pth", "x.npy", "f.npy");
             try (InceptionFeatures net = InceptionFeatures.load(dir.resolve("w.pth"))) {
                 INDArray mine = net.features(images, 1).castTo(DataType.DOUBLE);
                 INDArray theirs = Npy.read(dir.resolve("f.npy")).castTo(DataType.DOUBLE);

@@ -6,6 +6,9 @@
   python3 torch_files.py load FILE.pth OUT.json     -> torch.load(FILE, weights_only=True) as {name: [shape, values]}
   python3 torch_files.py safetensors OUT.st         -> a safetensors file written by hand from the spec, values as OUT.st.json
   python3 torch_files.py parse_safetensors FILE OUT.json -> the spec's reading of FILE, as {name: [dtype, shape, values]}
+  python3 torch_files.py synthetic OUT.pth           -> a score_sde_pytorch-layout checkpoint of a toy module with the
+                                                       untrained tensors score_sde's have (sigmas buffer, Fourier W),
+                                                       its EMA weights by name as OUT.pth.json
   python3 torch_files.py reference PORT_DIR CONFIG.json OUT_DIR
                                                     -> a score_sde_pytorch-layout checkpoint of the port's network
                                                        (DataParallel names, EMA list, Adam state) and its outputs
@@ -18,6 +21,7 @@ import sys
 
 import numpy as np
 import torch
+import torch.nn as nn
 
 
 def values(t):
@@ -109,6 +113,33 @@ def parse_safetensors(path, out):
     json.dump(result, open(out, 'w'))
 
 
+class Fourier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.W = nn.Parameter(torch.randn(6), requires_grad=False)  # as score_sde's Gaussian Fourier projection
+
+
+class Toy(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer('sigmas', torch.linspace(0.01, 50, 5))
+        self.all_modules = nn.ModuleList([Fourier(), nn.Linear(3, 4), nn.Conv2d(4, 2, 3)])
+
+
+def synthetic(out):
+    torch.manual_seed(1)
+    net = Toy()
+    trainable = [p for p in net.parameters() if p.requires_grad]
+    ema = [p.detach().clone() + 10 * (i + 1) for i, p in enumerate(trainable)]
+    opt = torch.optim.Adam(trainable, lr=1e-3)
+    sum(p.sum() for p in trainable).backward()
+    opt.step()
+    torch.save({'optimizer': opt.state_dict(), 'model': torch.nn.DataParallel(net).state_dict(),
+                'ema': {'decay': 0.999, 'num_updates': 3, 'shadow_params': ema}, 'step': 3}, out)
+    names = [n for n, p in net.named_parameters() if p.requires_grad]
+    json.dump({n: values(e) for n, e in zip(names, ema)}, open(out + '.json', 'w'))
+
+
 def reference(port_dir, config_path, out_dir):
     sys.path.insert(0, port_dir)
     from torch_ncsnpp import Ncsnpp
@@ -138,4 +169,4 @@ def reference(port_dir, config_path, out_dir):
 if __name__ == '__main__':
     mode = sys.argv[1]
     {'tensors': tensors, 'hostile': hostile, 'load': load, 'safetensors': safetensors,
-     'parse_safetensors': parse_safetensors, 'reference': reference}[mode](*sys.argv[2:])
+     'parse_safetensors': parse_safetensors, 'synthetic': synthetic, 'reference': reference}[mode](*sys.argv[2:])
