@@ -29,7 +29,8 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new RunCommand(), new ValidateCommand(), new PluginsCommand(), new DescribeCommand(), new BenchCommand())) {
+        for (Command c : List.of(new RunCommand(), new ValidateCommand(), new PluginsCommand(), new DescribeCommand(), new BenchCommand(),
+                new ConvertCommand(), new EvalCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
