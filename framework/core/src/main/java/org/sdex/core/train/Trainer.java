@@ -95,6 +95,7 @@ public final class Trainer {
      * {@code store} every {@code checkpointEvery} steps and after the last (no checkpoints when
      * {@code store} is null). Exceptions from the listener stop training and propagate.
      *
+     * @throws TrainingStopped when the listener asks to stop (after a checkpoint of that step)
      * @throws SdexException when the loss or the gradient norm is NaN or infinite
      */
     public void train(TrainingState state, CheckpointStore store, TrainListener listener) {
@@ -114,8 +115,17 @@ public final class Trainer {
             state.ema().update(weights);
             state.advance(step);
             listener.onStep(step, lossAndNorm[0], lr, lossAndNorm[1]);
+            java.nio.file.Path written = null;
             if (store != null && (step % settings.checkpointEvery() == 0 || step == settings.steps())) {
-                listener.onCheckpoint(step, store.write(net, state));
+                written = store.write(net, state);
+                listener.onCheckpoint(step, written);
+            }
+            if (step < settings.steps() && listener.stopAfter(step)) {
+                if (written == null && store != null) {
+                    written = store.write(net, state);
+                    listener.onCheckpoint(step, written);
+                }
+                throw new TrainingStopped(step, written);
             }
         }
     }
