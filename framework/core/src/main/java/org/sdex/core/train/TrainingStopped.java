@@ -8,6 +8,8 @@ import org.sdex.core.error.SdexException;
  * written: running the same experiment with {@code --resume} continues exactly where it stopped.
  */
 public final class TrainingStopped extends SdexException {
+    /** The exit code of a process stopped this way (BSD's EX_TEMPFAIL: run it again to continue). */
+    public static final int EXIT_CODE = 75;
     private final int step;
     private final Path checkpoint;
 
