@@ -11,4 +11,6 @@ final class ExitCode {
     static final int USER_ERROR = 2;
     /** BSD's EX_USAGE: the command line does not parse. */
     static final int USAGE = 64;
+    /** BSD's EX_TEMPFAIL: training stopped on SIGTERM/SIGUSR1 after a checkpoint; --resume continues it. */
+    static final int STOPPED = org.sdex.core.train.TrainingStopped.EXIT_CODE;
 }

@@ -36,6 +36,9 @@ final class Invocation {
 
     boolean debug() { return line.hasOption("debug"); }
 
+    /** The environment the command was started with. */
+    Map<String, String> env() { return env; }
+
     /** The command's single positional argument (FILE or NAME). */
     String argument(String what) {
         List<String> args = line.getArgList();

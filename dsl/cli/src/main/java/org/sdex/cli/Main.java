@@ -13,20 +13,23 @@ import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.ParseException;
 import org.sdex.core.error.SdexException;
+import org.sdex.core.train.TrainingStopped;
 import org.sdex.spi.ParamException;
 import org.sdex.spi.backend.NativeBackend;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code sdex} command. Every user error is one line, {@code error: <message>}, exit 2; a
- * command line that does not parse exits 64; anything unexpected exits 1. Stack traces only
+ * command line that does not parse exits 64; anything unexpected exits 1; training stopped by
+ * SIGTERM/SIGUSR1 after writing a checkpoint exits 75. Stack traces only
  * with {@code --debug}.
  */
 public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new RunCommand(), new ValidateCommand(), new PluginsCommand(), new DescribeCommand(), new BenchCommand())) {
+        for (Command c : List.of(new RunCommand(), new ValidateCommand(), new PluginsCommand(), new DescribeCommand(), new BenchCommand(),
+                new SweepCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -86,6 +89,12 @@ public final class Main {
     }
 
     private static int failure(PrintStream err, Throwable t, boolean debug) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof TrainingStopped stopped) {
+                err.println("stopped: " + oneLine(stopped.getMessage()));
+                return ExitCode.STOPPED;
+            }
+        }
         Throwable user = userError(t);
         if (user != null) {
             err.println("error: " + oneLine(user.getMessage()));
