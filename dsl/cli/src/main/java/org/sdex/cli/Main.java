@@ -13,6 +13,7 @@ import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.ParseException;
 import org.sdex.core.error.SdexException;
+import org.sdex.core.run.Preemption;
 import org.sdex.core.train.TrainingStopped;
 import org.sdex.spi.ParamException;
 import org.sdex.spi.backend.NativeBackend;
@@ -39,6 +40,7 @@ public final class Main {
     public static void main(String[] args) {
         // before anything loads ND4J: the native build is chosen once, at class-loading time
         NativeBackend.select();
+        Preemption.install();
         System.exit(execute(args, System.out, System.err));
     }
 

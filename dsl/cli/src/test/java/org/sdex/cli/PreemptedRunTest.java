@@ -2,18 +2,11 @@ package org.sdex.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  * one of a run never interrupted, line for line.
  */
 class PreemptedRunTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SCRIPT = """
             experiment('signalled') {
                 seed 9
@@ -41,23 +33,23 @@ class PreemptedRunTest {
     void usr1ThenTermEachCheckpointAndExit75AndTheResumedLossesEqualAnUninterruptedRun() throws Exception {
         Path script = dir.resolve("signalled.groovy");
         Files.writeString(script, SCRIPT);
-        Path straight = runHere("run", script.toString(), "--out", dir.resolve("straight").toString(), "--no-progress");
-        List<String> expected = losses(straight);
+        Path straight = KilledRunTest.run("run", script.toString(), "--out", dir.resolve("straight").toString(), "--no-progress");
+        List<String> expected = KilledRunTest.losses(straight);
         assertThat(expected).hasSize(150);
 
         Path out = dir.resolve("stopped");
         Path runDir = stopAfter(new String[] {"run", script.toString(), "--out", out.toString(), "--no-progress"}, out, "USR1", 5);
-        int first = losses(runDir).size();
+        int first = KilledRunTest.losses(runDir).size();
         assertThat(first).as("stopped mid-run").isBetween(5, 149);
         // the checkpoint of the step it stopped at (between the scheduled ones)
         assertThat(runDir.resolve("checkpoints/ckpt-" + first * 10 + ".sdex")).isNotEmptyFile();
 
         stopAfter(new String[] {"run", script.toString(), "--resume", runDir.toString(), "--no-progress"}, out, "TERM", first + 5);
-        int second = losses(runDir).size();
+        int second = KilledRunTest.losses(runDir).size();
         assertThat(second).isGreaterThan(first).isLessThan(150);
 
-        runHere("run", script.toString(), "--resume", runDir.toString(), "--no-progress");
-        assertThat(losses(runDir)).containsExactlyElementsOf(expected);
+        KilledRunTest.run("run", script.toString(), "--resume", runDir.toString(), "--no-progress");
+        assertThat(KilledRunTest.losses(runDir)).containsExactlyElementsOf(expected);
     }
 
     /** Runs sdex in a child JVM, signals it once {@code lines} losses are logged; expects exit 75. */
@@ -70,8 +62,8 @@ class PreemptedRunTest {
         Path runDir = null;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (System.nanoTime() < deadline) {
-            runDir = runDirectory(out);
-            if (runDir != null && Files.exists(runDir.resolve("metrics.jsonl")) && losses(runDir).size() >= lines) break;
+            runDir = KilledRunTest.runDirectory(out);
+            if (runDir != null && Files.exists(runDir.resolve("metrics.jsonl")) && KilledRunTest.losses(runDir).size() >= lines) break;
             assertThat(p.isAlive()).as("ended before the signal: " + Files.readString(log)).isTrue();
             Thread.sleep(20);
         }
@@ -81,37 +73,5 @@ class PreemptedRunTest {
         assertThat(Files.readString(log)).contains("stopped: training stopped on request after step");
         assertThat(runDir.resolve("summary.json")).doesNotExist();
         return runDir;
-    }
-
-    private static Path runHere(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        String o = out.toString(StandardCharsets.UTF_8);
-        return Path.of(o.substring(o.lastIndexOf("run directory: ") + "run directory: ".length()).strip());
-    }
-
-    private static Path runDirectory(Path out) throws IOException {
-        if (!Files.isDirectory(out)) return null;
-        try (Stream<Path> s = Files.list(out)) {
-            return s.filter(Files::isDirectory).findFirst().orElse(null);
-        }
-    }
-
-    /** "step loss" of every train line of metrics.jsonl (a torn last line is skipped). */
-    static List<String> losses(Path runDir) throws IOException {
-        List<String> out = new ArrayList<>();
-        if (!Files.exists(runDir.resolve("metrics.jsonl"))) return out;
-        for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
-            JsonNode n;
-            try {
-                n = JSON.readTree(line);
-            } catch (IOException torn) {
-                continue;
-            }
-            if (n != null && "train".equals(n.path("event").asText())) out.add(n.get("step").asInt() + " " + n.get("loss").asText());
-        }
-        return out;
     }
 }

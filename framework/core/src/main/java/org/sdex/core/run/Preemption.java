@@ -9,7 +9,8 @@ import sun.misc.Signal;
  * Preemption signals: SIGTERM (what Slurm and Kubernetes send before killing a task) and SIGUSR1
  * (Slurm's warning, {@code --signal=B:USR1@120}). While training, either one asks the trainer to
  * stop at the next logged step with a checkpoint, so {@code --resume} continues the loss sequence
- * exactly; outside training SIGTERM ends the process as it would without this handler.
+ * exactly; outside training SIGTERM ends the process as it would without this handler, and
+ * SIGUSR1 is remembered until training starts.
  */
 public final class Preemption {
     private static final Logger log = LoggerFactory.getLogger(Preemption.class);
@@ -19,12 +20,20 @@ public final class Preemption {
 
     private Preemption() {}
 
-    /** Installs the handlers (once per process) and marks training as under way. */
-    public static void arm() {
+    /**
+     * Installs the handlers, once per process. The {@code sdex} command does it at start: a JVM
+     * without a SIGUSR1 handler dies of the signal, and Slurm's warning may come before training.
+     */
+    public static void install() {
         if (installed.compareAndSet(false, true)) {
             handle("TERM");
             handle("USR1");
         }
+    }
+
+    /** Marks training as under way (installing the handlers if needed). */
+    public static void arm() {
+        install();
         training = true;
     }
 
