@@ -126,7 +126,10 @@ final class SweepCommand implements Command {
         SweepDirectory sweep = SweepDirectory.prepare(dir, manifest, Files.readString(script));
         int done = points.size() - sweep.unfinished().size();
         if (done > 0) in.out.println(done + " of " + points.size() + " points are done already; only the others run");
-        List<String> command = TaskCommand.of(in.option("launcher", null), dir, Main.class.getName());
+        List<String> command = new ArrayList<>(TaskCommand.of(in.option("launcher", null), dir, Main.class.getName()));
+        // the tasks find data and plugins where this command was told to look
+        if (in.option("data", null) != null) command.addAll(List.of("--data", Path.of(in.option("data", null)).toAbsolutePath().toString()));
+        for (String p : values(in, "plugins")) command.addAll(List.of("--plugins", Path.of(p).toAbsolutePath().toString()));
         switch (executor) {
             case "slurm" -> {
                 Map<String, Object> slurmScript = base.sweep != null ? base.sweep.slurm : Map.of();
