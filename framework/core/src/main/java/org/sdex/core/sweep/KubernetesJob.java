@@ -25,31 +25,15 @@ public final class KubernetesJob {
     /** What the pods need: image (with sdex on its PATH), claim, cpu, memory, gpus, parallelism, namespace. */
     public record Settings(String image, String claim, String cpu, String memory, int gpus, int parallelism, String namespace) {
         public static Settings of(Map<String, Object> script, Map<String, String> options) {
-            String image = pick("image", script, options);
-            String claim = pick("claim", script, options);
+            String image = ExecutorOptions.text("image", script, options);
+            String claim = ExecutorOptions.text("claim", script, options);
             if (image == null) throw new SdexException("--executor k8s needs an image with sdex: --image IMAGE or sweep { k8s { image 'IMAGE' } }");
             if (claim == null) {
                 throw new SdexException("--executor k8s needs a PersistentVolumeClaim for the sweep directory: --claim NAME or sweep { k8s { claim 'NAME' } }");
             }
-            String par = pick("parallelism", script, options);
-            String gpus = pick("gpus", script, options);
-            return new Settings(image, claim, pick("cpu", script, options), pick("memory", script, options),
-                    gpus == null ? 0 : integer("gpus", gpus), par == null ? 0 : integer("parallelism", par), pick("namespace", script, options));
-        }
-
-        private static String pick(String key, Map<String, Object> script, Map<String, String> options) {
-            String o = options.get(key);
-            return o != null ? o : script.get(key) != null ? script.get(key).toString() : null;
-        }
-
-        private static int integer(String key, String text) {
-            try {
-                int n = Integer.parseInt(text.strip());
-                if (n >= 0) return n;
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new SdexException("--" + key + " must be an integer >= 0, got '" + text + "'");
+            return new Settings(image, claim, ExecutorOptions.text("cpu", script, options), ExecutorOptions.text("memory", script, options),
+                    ExecutorOptions.count("gpus", script, options, 0), ExecutorOptions.count("parallelism", script, options, 0),
+                    ExecutorOptions.text("namespace", script, options));
         }
     }
 

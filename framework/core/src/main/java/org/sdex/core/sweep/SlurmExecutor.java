@@ -24,28 +24,10 @@ public final class SlurmExecutor {
     public record Settings(String partition, String time, int cpus, String mem, int gpus, int parallel, String account) {
         /** The script's {@code sweep { slurm { } }} values, each replaced by an option given on the command line. */
         public static Settings of(Map<String, Object> script, Map<String, String> options) {
-            return new Settings(text("partition", script, options), text("time", script, options),
-                    number("cpus", script, options, 1), text("mem", script, options), number("gpus", script, options, 0),
-                    number("parallel", script, options, 0), text("account", script, options));
-        }
-
-        private static String text(String key, Map<String, Object> script, Map<String, String> options) {
-            String o = options.get(key);
-            return o != null ? o : script.get(key) != null ? script.get(key).toString() : null;
-        }
-
-        private static int number(String key, Map<String, Object> script, Map<String, String> options, int fallback) {
-            String o = options.get(key);
-            if (o != null) {
-                try {
-                    int n = Integer.parseInt(o.strip());
-                    if (n >= 0) return n;
-                } catch (NumberFormatException e) {
-                    // reported below
-                }
-                throw new SdexException("--" + key + " must be an integer >= 0, got '" + o + "'");
-            }
-            return script.get(key) instanceof Number n ? n.intValue() : fallback;
+            return new Settings(ExecutorOptions.text("partition", script, options), ExecutorOptions.text("time", script, options),
+                    ExecutorOptions.count("cpus", script, options, 1), ExecutorOptions.text("mem", script, options),
+                    ExecutorOptions.count("gpus", script, options, 0), ExecutorOptions.count("parallel", script, options, 0),
+                    ExecutorOptions.text("account", script, options));
         }
     }
 
