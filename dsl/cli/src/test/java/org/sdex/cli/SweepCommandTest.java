@@ -178,6 +178,29 @@ class SweepCommandTest {
     }
 
     @Test
+    void aPointThatFailsWhileRunningIsFailedInTheStatusWithItsErrorLine() throws IOException {
+        Path p = dir.resolve("diverging.groovy");
+        Files.writeString(p, """
+                experiment('diverging') {
+                    seed 1
+                    data 'moons'
+                    sde 'vp'
+                    model 'mlp', hidden: [8]
+                    train { steps 50; batchSize 16; lr 1e-3; gradClip 0; logEvery 10; checkpointEvery 25 }
+                    sample { predictor 'euler_maruyama'; steps 5; n 8; plot false }
+                    sweep { grid 'train.lr': [1e9] }
+                }
+                """);
+        Path out = dir.resolve("diverging-sweep");
+        Result run = sdex("sweep", p.toString(), "--dir", out.toString());
+        assertThat(run.code()).isEqualTo(ExitCode.FAILURE);
+        assertThat(run.err()).hasLineCount(1).contains("1 of 1 points failed; see sdex sweep status");
+        Result status = sdex("sweep", "status", out.toString());
+        assertThat(status.out()).containsPattern("(?m)^000-\\S+\\s+failed\\s+1\\s+training diverged at step \\d+: ")
+                .contains("1 failed");
+    }
+
+    @Test
     void aSweepDirectoryOfAnotherScriptIsRefused() throws IOException {
         Path out = dir.resolve("shared");
         String a = script("a.groovy", "        grid 'sample.steps': [5]");
