@@ -51,6 +51,7 @@ interface Command {
 
     /** Adds the options every command has, after the command's own. */
     static Options withCommon(Options own) {
-        return own.addOption(plugins()).addOption(threads()).addOption(debug()).addOption(help());
+        if (!own.hasOption("threads")) own.addOption(threads()); // sdex sweep: threads per point, its own description
+        return own.addOption(plugins()).addOption(debug()).addOption(help());
     }
 }

@@ -15,4 +15,6 @@ final class ExitCode {
     static final int IO = 4;
     /** BSD's EX_USAGE: the command line does not parse. */
     static final int USAGE = 64;
+    /** BSD's EX_TEMPFAIL: training stopped on SIGTERM/SIGUSR1 after a checkpoint; --resume continues it. */
+    static final int STOPPED = org.sdex.core.train.TrainingStopped.EXIT_CODE;
 }

@@ -39,6 +39,9 @@ final class Invocation {
 
     boolean debug() { return line.hasOption("debug"); }
 
+    /** The environment the command was started with. */
+    Map<String, String> env() { return env; }
+
     /** The command's single positional argument (FILE or NAME). */
     String argument(String what) {
         List<String> args = line.getArgList();
@@ -74,17 +77,17 @@ final class Invocation {
      * script lies in a folder of {@code SDEX_TRUSTED} (folders separated by ':').
      */
     ExperimentConfig experiment() {
-        Path script = Path.of(argument("FILE (an experiment script)"));
-        String trust = trust(script);
-        ExperimentConfig config;
-        if (trust != null) {
-            LoggerFactory.getLogger(Invocation.class).info("{} evaluated as full Groovy in this process ({})", script, trust);
-            config = ExperimentLoader.loadTrusted(script);
-        } else {
-            config = SandboxedEvaluation.standard().load(script);
-        }
+        ExperimentConfig config = load(Path.of(argument("FILE (an experiment script)")));
         String[] sets = line.getOptionValues("set");
         return Overrides.apply(config, sets == null ? List.of() : List.of(sets));
+    }
+
+    /** An experiment script as written (no overrides): confined and restricted unless trusted (see {@link #experiment}). */
+    ExperimentConfig load(Path script) {
+        String trust = trust(script);
+        if (trust == null) return SandboxedEvaluation.standard().load(script);
+        LoggerFactory.getLogger(Invocation.class).info("{} evaluated as full Groovy in this process ({})", script, trust);
+        return ExperimentLoader.loadTrusted(script);
     }
 
     /** Why the script is trusted, or null. */

@@ -15,6 +15,8 @@ import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.ParseException;
 import org.sdex.core.error.ComputeFailure;
 import org.sdex.core.error.SdexException;
+import org.sdex.core.run.Preemption;
+import org.sdex.core.train.TrainingStopped;
 import org.sdex.spi.ParamException;
 import org.sdex.spi.backend.NativeBackend;
 import org.slf4j.LoggerFactory;
@@ -22,15 +24,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code sdex} command. Every error is one line, {@code error: <message>}: exit 2 for a
  * problem with the experiment or an input, 3 when training diverged, 4 when a file could not be
- * read or written, 64 for a command line that does not parse, 1 for anything unexpected (a bug).
- * Stack traces only with {@code --debug}.
+ * read or written, 75 when SIGTERM/SIGUSR1 stopped training after a checkpoint, 64 for a command
+ * line that does not parse, 1 for anything unexpected (a bug). Stack traces only with {@code --debug}.
  */
 public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
         for (Command c : List.of(new RunCommand(), new ValidateCommand(), new PluginsCommand(), new DescribeCommand(), new BenchCommand(),
-                new ConvertCommand(), new EvalCommand())) {
+                new ConvertCommand(), new EvalCommand(), new SweepCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -40,6 +42,7 @@ public final class Main {
     public static void main(String[] args) {
         // before anything loads ND4J: the native build is chosen once, at class-loading time
         NativeBackend.select();
+        Preemption.install();
         System.exit(execute(args, System.out, System.err));
     }
 
@@ -94,6 +97,12 @@ public final class Main {
     }
 
     private static int failure(PrintStream err, Throwable t, boolean debug) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof TrainingStopped stopped) {
+                err.println("stopped: " + oneLine(stopped.getMessage()));
+                return ExitCode.STOPPED;
+            }
+        }
         Throwable user = userError(t);
         int code = exitCode(t);
         if (code != ExitCode.FAILURE) {

@@ -44,6 +44,16 @@ public final class RunDirectory {
         }
     }
 
+    /** A run folder at exactly {@code dir} (a sweep point's), created if missing. */
+    public static RunDirectory at(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new SdexException("cannot create run directory " + dir + ": " + e.getMessage(), e);
+        }
+        return new RunDirectory(dir);
+    }
+
     /** An existing run folder, for --resume. */
     public static RunDirectory existing(Path dir) {
         if (!Files.isDirectory(dir)) throw new SdexException("--resume: no run directory at " + dir);

@@ -99,6 +99,7 @@ public final class Trainer {
      * {@code store} every {@code checkpointEvery} steps and after the last (no checkpoints when
      * {@code store} is null). Exceptions from the listener stop training and propagate.
      *
+     * @throws TrainingStopped when the listener asks to stop (after a checkpoint of that step)
      * @throws SdexException when the loss or the gradient norm is NaN or infinite
      */
     public void train(TrainingState state, CheckpointStore store, TrainListener listener) {
@@ -120,15 +121,24 @@ public final class Trainer {
             state.advance(step);
             listener.onStep(step, lossAndNorm[0], lr, lossAndNorm[1]);
             boolean sane = sanity.accept(lossAndNorm[0]);
+            java.nio.file.Path written = null;
             if (store != null && (step % settings.checkpointEvery() == 0 || step == settings.steps())) {
                 if (sane) {
-                    listener.onCheckpoint(step, store.write(net, state));
+                    written = store.write(net, state);
+                    listener.onCheckpoint(step, written);
                     sanity.kept(step, lossAndNorm[0]);
                 } else {
                     sanity.skipped(step, lossAndNorm[0]);
                     log.warn("checkpoint at step {} not written: the loss {} is more than {}x the running loss {}", step,
                             String.format("%.4g", lossAndNorm[0]), (int) Sanity.FACTOR, String.format("%.4g", sanity.running));
                 }
+            }
+            if (step < settings.steps() && listener.stopAfter(step)) {
+                if (written == null && store != null) {
+                    written = store.write(net, state);
+                    listener.onCheckpoint(step, written);
+                }
+                throw new TrainingStopped(step, written);
             }
         }
     }
