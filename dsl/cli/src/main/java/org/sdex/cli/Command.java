@@ -25,7 +25,7 @@ interface Command {
 
     static Option plugins() {
         return Option.builder().longOpt("plugins").hasArg().argName("DIR")
-                .desc("also load plugin jars from DIR (repeatable; ./plugins.d and ~/.sdex/plugins are always searched)").build();
+                .desc("also load plugin jars from DIR (repeatable; plugins.d beside the sdex launcher and ~/.sdex/plugins are always searched, the working directory's plugins.d only when named here)").build();
     }
 
     static Option data() {
@@ -38,8 +38,20 @@ interface Command {
                 .desc("override a setting, e.g. train.steps=100, sde=ve, sde.betaMax=10, model.hidden=[64,64] (repeatable)").build();
     }
 
+    static Option trusted() {
+        return Option.builder().longOpt("trusted")
+                .desc("evaluate the script as full Groovy in this process (only for your own scripts; default: restricted DSL in a confined process)").build();
+    }
+
+    /** Read by the sdex launcher (ND4J takes its thread count when it loads); accepted here so the command line parses. */
+    static Option threads() {
+        return Option.builder().longOpt("threads").hasArg().argName("N")
+                .desc("compute threads (default: $SDEX_THREADS, else the cores split between the sdex processes running)").build();
+    }
+
     /** Adds the options every command has, after the command's own. */
     static Options withCommon(Options own) {
+        if (!own.hasOption("threads")) own.addOption(threads()); // sdex sweep: threads per point, its own description
         return own.addOption(plugins()).addOption(debug()).addOption(help());
     }
 }

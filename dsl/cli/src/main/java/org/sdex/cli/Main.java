@@ -2,6 +2,7 @@ package org.sdex.cli;
 
 import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,21 +13,26 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.ParseException;
+import org.sdex.core.error.ComputeFailure;
 import org.sdex.core.error.SdexException;
+import org.sdex.core.run.Preemption;
+import org.sdex.core.train.TrainingStopped;
 import org.sdex.spi.ParamException;
 import org.sdex.spi.backend.NativeBackend;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code sdex} command. Every user error is one line, {@code error: <message>}, exit 2; a
- * command line that does not parse exits 64; anything unexpected exits 1. Stack traces only
- * with {@code --debug}.
+ * The {@code sdex} command. Every error is one line, {@code error: <message>}: exit 2 for a
+ * problem with the experiment or an input, 3 when training diverged, 4 when a file could not be
+ * read or written, 75 when SIGTERM/SIGUSR1 stopped training after a checkpoint, 64 for a command
+ * line that does not parse, 1 for anything unexpected (a bug). Stack traces only with {@code --debug}.
  */
 public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new RunCommand(), new ValidateCommand(), new PluginsCommand(), new DescribeCommand(), new DataCommand(), new BenchCommand())) {
+        for (Command c : List.of(new RunCommand(), new ValidateCommand(), new PluginsCommand(), new DescribeCommand(), new DataCommand(),
+                new BenchCommand(), new ConvertCommand(), new EvalCommand(), new SweepCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -36,6 +42,7 @@ public final class Main {
     public static void main(String[] args) {
         // before anything loads ND4J: the native build is chosen once, at class-loading time
         NativeBackend.select();
+        Preemption.install();
         System.exit(execute(args, System.out, System.err));
     }
 
@@ -74,6 +81,10 @@ public final class Main {
             commandHelp(out, command);
             return ExitCode.OK;
         }
+        if (line.hasOption("threads")) {
+            String n = line.getOptionValue("threads").strip();
+            if (!n.matches("[1-9][0-9]{0,5}")) return usage(err, "sdex " + command.name() + ": --threads must be an integer >= 1, got '" + n + "'", command);
+        }
         boolean debug = line.hasOption("debug");
         if (debug) Logging.debug();
         try {
@@ -86,11 +97,18 @@ public final class Main {
     }
 
     private static int failure(PrintStream err, Throwable t, boolean debug) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof TrainingStopped stopped) {
+                err.println("stopped: " + oneLine(stopped.getMessage()));
+                return ExitCode.STOPPED;
+            }
+        }
         Throwable user = userError(t);
-        if (user != null) {
-            err.println("error: " + oneLine(user.getMessage()));
+        int code = exitCode(t);
+        if (code != ExitCode.FAILURE) {
+            err.println("error: " + oneLine((user != null ? user : t).getMessage()));
             if (debug) t.printStackTrace(err);
-            return ExitCode.USER_ERROR;
+            return code;
         }
         String message = t.getMessage() == null ? t.getClass().getName() : t.getClass().getSimpleName() + ": " + oneLine(t.getMessage());
         if (debug) {
@@ -101,6 +119,21 @@ public final class Main {
         }
         LoggerFactory.getLogger(Main.class).debug("failed", t);
         return ExitCode.FAILURE;
+    }
+
+    /** The exit code of a failure: the table in docs/security.md. */
+    static int exitCode(Throwable t) {
+        Throwable user = userError(t);
+        if (user instanceof ComputeFailure) return ExitCode.COMPUTE;
+        if (find(t, IOException.class) != null) return ExitCode.IO;
+        return user != null ? ExitCode.USER_ERROR : ExitCode.FAILURE;
+    }
+
+    private static Throwable find(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) return c;
+        }
+        return null;
     }
 
     /** A problem the user can fix, possibly wrapped by Guice or a plugin. */

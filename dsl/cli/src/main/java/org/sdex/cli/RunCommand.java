@@ -3,6 +3,7 @@ package org.sdex.cli;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.sdex.core.config.ExperimentConfig;
+import org.sdex.core.run.ComputeThreads;
 import org.sdex.core.run.ExperimentPlan;
 import org.sdex.core.run.ExperimentRunner;
 import org.sdex.core.run.ExperimentValidator;
@@ -20,9 +21,12 @@ final class RunCommand implements Command {
     public Options options() {
         return Command.withCommon(new Options()
                 .addOption(Command.set())
+                .addOption(Command.trusted())
                 .addOption(Option.builder().longOpt("out").hasArg().argName("DIR").desc("where run directories go (default: runs)").build())
                 .addOption(Option.builder().longOpt("dry-run").desc("validate and print the resolved experiment; compute nothing").build())
                 .addOption(Option.builder().longOpt("resume").hasArg().argName("DIR").desc("continue the run in DIR from its last valid checkpoint").build())
+                .addOption(Option.builder().longOpt("resume-changed")
+                        .desc("with --resume: continue even if the experiment's seed, data, SDE, model or training differ from the run's").build())
                 .addOption(Command.data())
                 .addOption(Option.builder().longOpt("points").hasArg().argName("FILE.npy")
                         .desc("evaluate the likelihood block on these points [N, dims...] instead of the data set").build())
@@ -38,6 +42,7 @@ final class RunCommand implements Command {
             in.out.println("dry run: experiment '" + plan.name() + "' is valid; nothing was computed");
             return ExitCode.OK;
         }
+        if (in.flag("threads")) ComputeThreads.set(Integer.parseInt(in.option("threads", "1").strip()));
         ExperimentRunner runner = in.get(ExperimentRunner.class);
         RunResult result = ForeignStdout.divertDuring(() -> runner.run(plan));
         // a few lines for people; the whole summary is in summary.json

@@ -14,7 +14,8 @@ final class ValidateCommand implements Command {
 
     @Override
     public Options options() {
-        return Command.withCommon(new Options().addOption(Command.set()).addOption(Command.data()));
+        return Command.withCommon(new Options().addOption(Command.set())
+                .addOption(Command.trusted()).addOption(Command.data()));
     }
 
     @Override

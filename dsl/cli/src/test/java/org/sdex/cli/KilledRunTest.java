@@ -78,7 +78,7 @@ class KilledRunTest {
     }
 
     /** Runs sdex in this JVM; returns the run directory it reports. */
-    private static Path run(String... args) {
+    static Path run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -90,7 +90,7 @@ class KilledRunTest {
         return Path.of(o.substring(at + "run directory: ".length()).strip());
     }
 
-    private static Path runDirectory(Path out) throws IOException {
+    static Path runDirectory(Path out) throws IOException {
         if (!Files.isDirectory(out)) return null;
         try (Stream<Path> s = Files.list(out)) {
             return s.filter(Files::isDirectory).findFirst().orElse(null);
@@ -118,7 +118,7 @@ class KilledRunTest {
     }
 
     /** "step loss" of every train line of metrics.jsonl, in file order (a torn last line is skipped). */
-    private static List<String> losses(Path runDir) throws IOException {
+    static List<String> losses(Path runDir) throws IOException {
         List<String> out = new ArrayList<>();
         for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
             JsonNode n;

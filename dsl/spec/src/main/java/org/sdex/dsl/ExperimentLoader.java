@@ -4,6 +4,10 @@ import groovy.lang.Binding;
 import groovy.lang.GroovyShell;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,6 +16,7 @@ import java.util.regex.Pattern;
 import org.codehaus.groovy.control.CompilationFailedException;
 import org.codehaus.groovy.control.CompilerConfiguration;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
+import org.codehaus.groovy.control.messages.ExceptionMessage;
 import org.codehaus.groovy.control.messages.Message;
 import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
 import org.codehaus.groovy.syntax.SyntaxException;
@@ -28,22 +33,62 @@ import org.sdex.core.error.SdexException;
 public final class ExperimentLoader {
     private ExperimentLoader() {}
 
+    /** The largest script evaluated; experiment scripts are a page or two. */
+    static final int MAX_SCRIPT_BYTES = 1 << 20;
+
+    /** Evaluates a script in the restricted DSL ({@link ScriptPolicy}), in this process. */
     public static ExperimentConfig load(Path script) {
-        String source;
+        return parse(read(script), script.getFileName().toString());
+    }
+
+    /** Evaluates a script as full Groovy: only for scripts the user trusts (--trusted). */
+    public static ExperimentConfig loadTrusted(Path script) {
+        return evaluate(read(script), script.getFileName().toString(), false);
+    }
+
+    /**
+     * The script's text, checked: it exists, is at most {@link #MAX_SCRIPT_BYTES}, and is UTF-8 text
+     * (a binary or UTF-16 file would otherwise fail later with a decoder's "Input length = 1").
+     */
+    public static String read(Path script) {
+        byte[] bytes;
         try {
-            source = Files.readString(script);
+            long size = Files.size(script);
+            if (size > MAX_SCRIPT_BYTES) {
+                throw new SdexException(script + ": " + String.format("%.1f", size / 1048576.0)
+                        + " MB; an experiment script may be at most 1 MB (keep data in files the experiment names)");
+            }
+            bytes = Files.readAllBytes(script);
         } catch (NoSuchFileException e) {
             throw new SdexException("no such experiment script: " + script);
         } catch (IOException e) {
             throw new SdexException("cannot read " + script + ": " + e.getMessage(), e);
         }
-        return parse(source, script.getFileName().toString());
+        for (byte b : bytes) {
+            if (b == 0) throw new SdexException(script + ": not a UTF-8 text file (it contains NUL bytes; binary or UTF-16?)");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new SdexException(script + ": not a UTF-8 text file; save it as UTF-8");
+        }
     }
 
-    /** Evaluates script text; {@code fileName} names the script in messages and in stack frames. */
+    /** Evaluates script text in the restricted DSL; {@code fileName} names the script in messages and in stack frames. */
     public static ExperimentConfig parse(String source, String fileName) {
+        return evaluate(source, fileName, true);
+    }
+
+    /** Evaluates script text as full Groovy. */
+    public static ExperimentConfig parseTrusted(String source, String fileName) {
+        return evaluate(source, fileName, false);
+    }
+
+    private static ExperimentConfig evaluate(String source, String fileName, boolean restricted) {
         CompilerConfiguration cc = new CompilerConfiguration();
         cc.setScriptBaseClass(ExperimentScript.class.getName());
+        if (restricted) ScriptPolicy.restrict(cc);
         GroovyShell shell = new GroovyShell(ExperimentLoader.class.getClassLoader(), new Binding(), cc);
         ExperimentScript script;
         try {
@@ -77,6 +122,8 @@ public final class ExperimentLoader {
         String message = e.getMessage();
         if (e instanceof MultipleCompilationErrorsException m && m.getErrorCollector().getErrorCount() > 0) {
             Message first = m.getErrorCollector().getError(0);
+            // a construct the restricted DSL refuses: already one line at its script line
+            if (first instanceof ExceptionMessage x && x.getCause() instanceof ConfigException refused) return refused;
             if (first instanceof SyntaxErrorMessage s) {
                 SyntaxException cause = s.getCause();
                 line = cause.getLine();
@@ -123,6 +170,7 @@ public final class ExperimentLoader {
     private static String describe(Throwable e) {
         Throwable t = e;
         while (t instanceof org.codehaus.groovy.runtime.InvokerInvocationException && t.getCause() != null) t = t.getCause();
+        if (t instanceof StackOverflowError) return "recursion too deep (the stack overflowed)";
         String m = t.getMessage();
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }

@@ -4,9 +4,11 @@ import groovy.lang.Closure;
 import groovy.lang.DelegatesTo;
 import java.util.List;
 import java.util.Map;
+import org.sdex.core.config.ConfigException;
 import org.sdex.core.config.ExperimentConfig;
 import org.sdex.core.config.PluginRef;
 import org.sdex.core.config.SourceLocation;
+import org.sdex.core.sweep.SweepDeclaration;
 import org.sdex.spi.Param;
 
 /**
@@ -22,7 +24,7 @@ public class ExperimentSpec extends SpecSupport {
     }
 
     /** Seed of everything random (weights, training noise, sampling), unless a block sets its own. */
-    public void seed(long seed) { set(Keywords.SEED, seed); }
+    public void seed(Number seed) { set(Keywords.SEED, seed); }
 
     /** The data set, e.g. {@code data 'checkerboard'} or {@code data 'gmm', weights: [0.5, 0.5], ...}. */
     public void data(String plugin) { plugin("data", plugin, null); }
@@ -54,13 +56,30 @@ public class ExperimentSpec extends SpecSupport {
         new LikelihoodSpec(context, config.sectionOrCreate("likelihood", context.here())).evaluate(body);
     }
 
+    /** Settings to vary over many runs, for {@code sdex sweep}; {@code sdex run} runs the experiment as written. */
+    public void sweep(@DelegatesTo(value = SweepSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
+        SourceLocation where = context.here();
+        if (config.sweep != null) {
+            throw new ConfigException(where, "only one sweep block per experiment; the first is at line " + config.sweep.location.line());
+        }
+        config.sweep = new SweepDeclaration();
+        config.sweep.location = where;
+        body.setDelegate(new SweepSpec(context, config.sweep));
+        body.setResolveStrategy(Closure.DELEGATE_ONLY);
+        body.call();
+    }
+
     @Override String blockName() { return "experiment"; }
 
     @Override List<Param> settings() { return List.of(Keywords.SEED_PARAM); }
 
     @Override List<String> pluginKeywords() { return Keywords.EXPERIMENT_PLUGINS; }
 
-    @Override List<String> blockKeywords() { return Keywords.BLOCKS; }
+    @Override List<String> blockKeywords() {
+        List<String> all = new java.util.ArrayList<>(Keywords.BLOCKS);
+        all.add("sweep");
+        return all;
+    }
 
     /** The validator calls it plain "seed", so the script's messages do too. */
     @Override String settingPhrase(String name) { return name; }

@@ -18,9 +18,9 @@ public class LikelihoodSpec extends BlockSpec {
     /** Which split of a finite data set: {@code split 'test'} (default) or {@code 'train'}. */
     public void split(String split) { set("split", split); }
 
-    public void n(int points) { set("n", points); }
+    public void n(Number points) { set("n", points); }
 
-    public void batchSize(int n) { set("batchSize", n); }
+    public void batchSize(Number n) { set("batchSize", n); }
 
     /** {@code trace 'exact'}, {@code 'hutchinson'} or {@code 'auto'}. */
     public void trace(String how) { set("trace", how); }
@@ -28,15 +28,15 @@ public class LikelihoodSpec extends BlockSpec {
     /** Hutchinson probes: {@code probes 'rademacher'} or {@code 'gaussian'}. */
     public void probes(String kind) { set("probes", kind); }
 
-    public void k(int probes) { set("k", probes); }
+    public void k(Number probes) { set("k", probes); }
 
-    public void eps(double t) { set("eps", t); }
+    public void eps(Number t) { set("eps", t); }
 
-    public void repeats(int draws) { set("repeats", draws); }
+    public void repeats(Number draws) { set("repeats", draws); }
 
     public void roundTrip(boolean on) { set("roundTrip", on); }
 
-    public void interpolate(int frames) { set("interpolate", frames); }
+    public void interpolate(Number frames) { set("interpolate", frames); }
 
-    public void seed(int seed) { set("seed", seed); }
+    public void seed(Number seed) { set("seed", seed); }
 }

@@ -34,13 +34,13 @@ public class SampleSpec extends BlockSpec {
 
     public void solver(Map<String, ?> params, String plugin) { plugin("solver", plugin, params); }
 
-    public void steps(int n) { set("steps", n); }
+    public void steps(Number n) { set("steps", n); }
 
-    public void n(int samples) { set("n", samples); }
+    public void n(Number samples) { set("n", samples); }
 
-    public void batchSize(int n) { set("batchSize", n); }
+    public void batchSize(Number n) { set("batchSize", n); }
 
-    public void eps(double t) { set("eps", t); }
+    public void eps(Number t) { set("eps", t); }
 
     public void denoise(boolean on) { set("denoise", on); }
 
@@ -48,5 +48,5 @@ public class SampleSpec extends BlockSpec {
 
     public void plot(boolean on) { set("plot", on); }
 
-    public void seed(int seed) { set("seed", seed); }
+    public void seed(Number seed) { set("seed", seed); }
 }

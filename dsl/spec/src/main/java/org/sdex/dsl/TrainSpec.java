@@ -5,53 +5,55 @@ import org.sdex.core.config.Section;
 /**
  * {@code train { ... }}: one typed method per setting of {@link org.sdex.core.config.TrainSettings}
  * (which holds the defaults, ranges and descriptions; {@code sdex describe train} lists them).
+ * Numbers arrive as written ({@code Number}): Groovy would silently truncate a too-large integer
+ * to an int and fail without the setting's name on a real that overflows a double.
  */
 public class TrainSpec extends BlockSpec {
     TrainSpec(ScriptContext context, Section section) { super(context, "train", section); }
 
-    public void steps(int n) { set("steps", n); }
+    public void steps(Number n) { set("steps", n); }
 
-    public void batchSize(int n) { set("batchSize", n); }
+    public void batchSize(Number n) { set("batchSize", n); }
 
-    public void lr(double v) { set("lr", v); }
+    public void lr(Number v) { set("lr", v); }
 
-    public void warmup(int steps) { set("warmup", steps); }
+    public void warmup(Number steps) { set("warmup", steps); }
 
-    public void gradClip(double norm) { set("gradClip", norm); }
+    public void gradClip(Number norm) { set("gradClip", norm); }
 
-    public void ema(double decay) { set("ema", decay); }
+    public void ema(Number decay) { set("ema", decay); }
 
     public void reduceMean(boolean on) { set("reduceMean", on); }
 
     public void likelihoodWeighting(boolean on) { set("likelihoodWeighting", on); }
 
-    public void eps(double t) { set("eps", t); }
+    public void eps(Number t) { set("eps", t); }
 
-    public void checkpointEvery(int steps) { set("checkpointEvery", steps); }
+    public void checkpointEvery(Number steps) { set("checkpointEvery", steps); }
 
-    public void keepCheckpoints(int n) { set("keepCheckpoints", n); }
+    public void keepCheckpoints(Number n) { set("keepCheckpoints", n); }
 
-    public void logEvery(int steps) { set("logEvery", steps); }
+    public void logEvery(Number steps) { set("logEvery", steps); }
 
-    public void beta1(double v) { set("beta1", v); }
+    public void beta1(Number v) { set("beta1", v); }
 
-    public void beta2(double v) { set("beta2", v); }
+    public void beta2(Number v) { set("beta2", v); }
 
-    public void adamEps(double v) { set("adamEps", v); }
+    public void adamEps(Number v) { set("adamEps", v); }
 
-    public void weightDecay(double v) { set("weightDecay", v); }
+    public void weightDecay(Number v) { set("weightDecay", v); }
 
-    public void seed(int seed) { set("seed", seed); }
+    public void seed(Number seed) { set("seed", seed); }
 
     /** Held-out DSM loss of the EMA weights every this many steps (0 = never). */
-    public void evalEvery(int steps) { set("evalEvery", steps); }
+    public void evalEvery(Number steps) { set("evalEvery", steps); }
 
-    public void evalBatches(int n) { set("evalBatches", n); }
+    public void evalBatches(Number n) { set("evalBatches", n); }
 
     /** A sample grid with the EMA weights every this many steps, drawn with the sample block (0 = never). */
-    public void sampleEvery(int steps) { set("sampleEvery", steps); }
+    public void sampleEvery(Number steps) { set("sampleEvery", steps); }
 
-    public void sampleGrid(int n) { set("sampleGrid", n); }
+    public void sampleGrid(Number n) { set("sampleGrid", n); }
 
     public void tensorboard(boolean on) { set("tensorboard", on); }
 

@@ -83,6 +83,9 @@ public final class Params {
             };
         } catch (IllegalArgumentException | ClassCastException | ArithmeticException ex) {
             if (ex instanceof ParamException pe) throw pe;
+            if (ex instanceof ArithmeticException && (p.type() == ParamType.INT || p.type() == ParamType.INTS)) {
+                throw new ParamException(p.name(), where + " must be at most " + Integer.MAX_VALUE + ", got " + show(v));
+            }
             // a quoted number ('512') is text: say so, since it looks right in the script
             boolean numeric = p.type() == ParamType.REAL || p.type() == ParamType.INT;
             String hint = numeric && v instanceof CharSequence t && isNumber(t) ? " (text; write the number without quotes)" : "";
@@ -116,8 +119,13 @@ public final class Params {
         throw new IllegalArgumentException();
     }
 
+    /** Words --set uses for what JSON cannot write; read as numbers so the range check names them. */
+    private static final List<String> NON_FINITE = List.of("Infinity", "-Infinity", "NaN");
+
     private static double toReal(Object v) {
         if (v instanceof Number n) return n.doubleValue();
+        // other text, even '512', is not a number: a quoted value is a mistake worth reporting
+        if (v instanceof CharSequence s && NON_FINITE.contains(s.toString().strip())) return Double.parseDouble(s.toString().strip());
         throw new IllegalArgumentException();
     }
 
@@ -130,7 +138,9 @@ public final class Params {
 
     private static <T extends Number> T checkRange(String where, Param p, T value, Object written) {
         double d = value.doubleValue();
-        boolean ok = !Double.isNaN(d)
+        // infinity passes any range; an overflowing expression (1e308 * 10) arrives as infinity too
+        if (!Double.isFinite(d)) throw new ParamException(p.name(), where + " must be a finite number, got " + show(written));
+        boolean ok = true
                 && (p.min() == null || (p.minExclusive() ? d > p.min() : d >= p.min()))
                 && (p.max() == null || d <= p.max());
         if (!ok) throw new ParamException(p.name(), where + " must be " + p.accepted() + ", got " + show(written));

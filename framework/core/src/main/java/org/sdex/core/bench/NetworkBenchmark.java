@@ -56,7 +56,7 @@ public final class NetworkBenchmark implements AutoCloseable {
     /** A network configuration of the benchmark: the ddpmpp parameters, the image shape and the batch. */
     public record Config(String name, Map<String, Object> params, long[] shape, int batch) {
         /** The JSON the PyTorch script reads. */
-        Map<String, Object> torchConfig() {
+        public Map<String, Object> torchConfig() {
             Map<String, Object> m = new LinkedHashMap<>(params);
             m.remove("initScale");
             m.remove("embeddingType");
@@ -220,7 +220,7 @@ public final class NetworkBenchmark implements AutoCloseable {
     }
 
     /** The ddpmpp network of a configuration (VP labels, positional embedding) with the given init scale. */
-    ScoreNetwork network(Config c, double initScale) {
+    public ScoreNetwork network(Config c, double initScale) {
         Sde sde = vpSde();
         ModelPlugin mp = registry.plugin(PluginKind.MODEL, "ddpmpp", ModelPlugin.class);
         Map<String, Object> p = new LinkedHashMap<>(c.params());
@@ -331,11 +331,34 @@ public final class NetworkBenchmark implements AutoCloseable {
         return JSON.readTree(last);
     }
 
+    /**
+     * Variables the sdex launcher sets for ND4J (glibc's allocator, OpenMP's threads and waiting, JVM
+     * options), and any a user set for sdex the same way: PyTorch runs without them, as its users run it
+     * (with the launcher's allocator settings every tensor of 64 KB or more is a fresh mmap, which
+     * slows PyTorch down by up to 3x). Its thread count comes from SDEX_BENCH_THREADS alone.
+     */
+    static final List<String> NOT_INHERITED_PREFIXES = List.of("MALLOC_", "OMP_", "KMP_", "GOMP_", "MKL_", "OPENBLAS_", "DNNL_", "ONEDNN_");
+    static final List<String> NOT_INHERITED = List.of("LD_PRELOAD", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "SDEX_JAVA_OPTS");
+
+    /** Removes from {@code env} what sdex's side is tuned with (see {@link #NOT_INHERITED_PREFIXES}). */
+    static void asPyTorchUsersRunIt(Map<String, String> env) {
+        env.keySet().removeIf(k -> NOT_INHERITED.contains(k) || NOT_INHERITED_PREFIXES.stream().anyMatch(k::startsWith));
+    }
+
+    /** How the PyTorch side is started: {@code parentEnv} without sdex's tuning, output and errors together. */
+    static ProcessBuilder pyTorchProcess(List<String> cmd, Map<String, String> parentEnv) {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(parentEnv);
+        asPyTorchUsersRunIt(pb.environment());
+        return pb;
+    }
+
     /** Runs a command to completion; its stdout, or a one-line error with the end of its output. */
     private static String run(List<String> cmd) throws IOException, InterruptedException {
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p = pyTorchProcess(cmd, System.getenv()).start();
         } catch (IOException e) {
             throw new SdexException("cannot start '" + cmd.get(0) + "' (" + e.getMessage() + "); pass --python with a python3 that has torch "
                     + "(Debian: apt-get install python3-torch)");

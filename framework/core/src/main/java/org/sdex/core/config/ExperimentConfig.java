@@ -20,6 +20,8 @@ public final class ExperimentConfig {
     public final Map<String, Section> sections = new LinkedHashMap<>();
     public Long seed;
     public SourceLocation seedLocation = SourceLocation.UNKNOWN;
+    /** The {@code sweep { }} block, or null; {@code sdex run} ignores it, {@code sdex sweep} expands it. */
+    public org.sdex.core.sweep.SweepDeclaration sweep;
 
     public Section section(String name) { return sections.get(name); }
 
@@ -42,6 +44,7 @@ public final class ExperimentConfig {
         sections.forEach((k, v) -> c.sections.put(k, v.copy()));
         c.seed = seed;
         c.seedLocation = seedLocation;
+        c.sweep = sweep == null ? null : sweep.copy();
         return c;
     }
 }

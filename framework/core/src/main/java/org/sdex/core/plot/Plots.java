@@ -80,6 +80,36 @@ public final class Plots {
 
     private static double max(double[] v) { return java.util.Arrays.stream(v).max().orElse(0); }
 
+    /**
+     * One line per series of (x, y) points, e.g. a metric against a swept setting, one line per
+     * value of the other swept settings; log axes where every value is positive and spans a decade.
+     */
+    public static void lines(String title, String xTitle, String yTitle, java.util.Map<String, double[][]> series, Path file) {
+        XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendVisible(series.size() > 1);
+        java.util.List<Double> xs = new java.util.ArrayList<>();
+        java.util.List<Double> ys = new java.util.ArrayList<>();
+        series.forEach((name, xy) -> {
+            for (double v : xy[0]) xs.add(v);
+            for (double v : xy[1]) ys.add(v);
+            chart.addSeries(name.isEmpty() ? yTitle : name, xy[0], xy[1]).setMarker(SeriesMarkers.CIRCLE);
+        });
+        chart.getStyler().setXAxisLogarithmic(spansDecade(xs));
+        chart.getStyler().setYAxisLogarithmic(spansDecade(ys));
+        savePng(chart, file);
+    }
+
+    private static boolean spansDecade(java.util.List<Double> v) {
+        double lo = Double.POSITIVE_INFINITY, hi = 0;
+        for (double d : v) {
+            if (!(d > 0)) return false;
+            lo = Math.min(lo, d);
+            hi = Math.max(hi, d);
+        }
+        return hi >= 10 * lo;
+    }
+
     private static void savePng(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) {
         RunDirectory.writeAtomically(file, tmp -> java.nio.file.Files.write(tmp, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));
     }

@@ -38,9 +38,28 @@ public final class PluginLoader {
 
     private PluginLoader() {}
 
-    /** The default plugin folders: ./plugins.d and ~/.sdex/plugins. */
+    /** Provider errors per service file before the rest of the file is given up. */
+    private static final int MAX_FAILURES = 20;
+
+    /** Set by the sdex launcher to its own folder: the project's plugins.d lies there. */
+    public static final String HOME_PROPERTY = "sdex.home";
+
+    /**
+     * The default plugin folders: the project's {@code plugins.d} beside the launcher and
+     * {@code ~/.sdex/plugins}. Never the working directory's {@code plugins.d}: a folder one runs
+     * {@code sdex validate} in could hold a hostile jar, and loading runs its code. It loads when
+     * named with {@code --plugins}.
+     */
     public static List<Path> defaultDirs() {
-        return List.of(Path.of("plugins.d"), Path.of(System.getProperty("user.home"), ".sdex", "plugins"));
+        String home = System.getProperty(HOME_PROPERTY);
+        return defaultDirs(Path.of(System.getProperty("user.home")), home == null || home.isBlank() ? null : Path.of(home));
+    }
+
+    static List<Path> defaultDirs(Path userHome, Path sdexHome) {
+        List<Path> dirs = new java.util.ArrayList<>();
+        if (sdexHome != null) dirs.add(sdexHome.resolve("plugins.d"));
+        dirs.add(userHome.resolve(".sdex").resolve("plugins"));
+        return List.copyOf(dirs);
     }
 
     public static PluginRegistry load(List<Path> pluginDirs) {
@@ -69,6 +88,12 @@ public final class PluginLoader {
             registry.problem("cannot load plugin jar " + jar + ": " + e.getMessage());
             return;
         }
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            // only opened to see that it is one
+        } catch (IOException e) {
+            registry.problem("plugin file " + jar + " is not a jar (" + (e.getMessage() == null ? "not a zip archive" : e.getMessage()) + "); skipped");
+            return;
+        }
         // the loader stays open for the life of the process: plugin classes are used until exit
         URLClassLoader loader = new URLClassLoader("plugin:" + jar.getFileName(), new URL[] {url}, new SpiOnlyClassLoader(kernel));
         int before = registry.all().size();
@@ -81,6 +106,7 @@ public final class PluginLoader {
     private static void loadFrom(PluginRegistry registry, ClassLoader loader, String source, boolean onlyOwn) {
         for (Class<? extends Plugin> service : SERVICES) {
             Iterator<? extends Plugin> it = ServiceLoader.load(service, loader).iterator();
+            int failures = 0;
             while (true) {
                 Plugin plugin;
                 try {
@@ -90,7 +116,9 @@ public final class PluginLoader {
                     String why = e.getCause() != null ? e.getCause().toString() : e.getMessage();
                     registry.problem("cannot load " + service.getSimpleName() + " from " + source + ": " + why);
                     log.debug("plugin load failure in {}", source, e);
-                    break;
+                    // ServiceLoader moves on to the next provider named in the file; a jar of nothing but errors stops
+                    if (++failures > MAX_FAILURES) break;
+                    continue;
                 }
                 if (onlyOwn && plugin.getClass().getClassLoader() != loader) continue;
                 try {

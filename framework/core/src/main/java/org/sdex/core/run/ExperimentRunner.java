@@ -21,6 +21,7 @@ import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.model.NetworkModel;
 import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.ScoreFunction;
+import org.sdex.spi.oracle.SlicedWasserstein;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
 import org.slf4j.Logger;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class ExperimentRunner {
     private static final Logger log = LoggerFactory.getLogger(ExperimentRunner.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Seed of the exact oracle draws the samples are compared with. */
+    private static final long ORACLE_SEED = 7001;
 
     private final ExperimentValidator validator;
     private final RunOptions options;
@@ -45,15 +48,45 @@ public final class ExperimentRunner {
     }
 
     public RunResult run(ExperimentPlan plan) {
-        RunDirectory dir = options.resumeDir() != null
-                ? RunDirectory.existing(options.resumeDir())
-                : RunDirectory.create(options.outDir(), plan.name());
-        log.info("run directory {}", dir.path());
-        writeJson(dir, "config.json", plan.toMap());
+        return run(plan, null, options);
+    }
 
+    /**
+     * Runs into exactly {@code folder} (a sweep point's), resuming from its checkpoints when an
+     * earlier attempt left some, as {@code --resume} would.
+     */
+    public RunResult runIn(ExperimentPlan plan, java.nio.file.Path folder) {
+        boolean resume = java.nio.file.Files.isDirectory(folder.resolve("checkpoints"));
+        return resume ? run(plan, null, options.withResume(folder)) : run(plan, folder, options);
+    }
+
+    /** {@code folder}: the exact run folder to make (a sweep point's), or null for a new one under --out or the --resume one. */
+    private RunResult run(ExperimentPlan plan, java.nio.file.Path folder, RunOptions options) {
         Sde sde = plan.sde().plugin().create(plan.sde().params());
         Dataset data = plan.data().plugin().open(plan.data().params(), validator.dataContext("train"));
         Map<String, Dataset> splits = new java.util.HashMap<>();
+        // every input from outside is read and checked before the run directory exists or is touched
+        if (plan.train() != null && plan.train().evalEvery() > 0) split(plan, data, "test", splits);
+        if (plan.likelihood() != null) {
+            if (options.points() != null) LikelihoodStage.points(options.points(), data);
+            else split(plan, data, plan.likelihood().settings().split(), splits);
+        }
+        RunDirectory dir;
+        if (options.resumeDir() != null) {
+            dir = RunDirectory.existing(options.resumeDir());
+            if (!options.resumeChanged()) ResumeCheck.compare(dir.path(), plan.toMap());
+        } else {
+            dir = folder != null ? RunDirectory.at(folder) : RunDirectory.create(options.outDir(), plan.name());
+        }
+        try (RunDirectory.Lock lock = dir.lock()) {
+            return run(plan, sde, data, splits, dir, options);
+        }
+    }
+
+    private RunResult run(ExperimentPlan plan, Sde sde, Dataset data, Map<String, Dataset> splits, RunDirectory dir, RunOptions options) {
+        log.info("run directory {}", dir.path());
+        writeJson(dir, "config.json", plan.toMap());
+
         long modelSeed = plan.train() != null ? plan.train().seed() : plan.seed();
         Model model = plan.model().plugin().create(plan.model().params(),
                 new ModelContext(sde, data, data.shape(), DataType.FLOAT, new Rng(modelSeed)));
@@ -66,7 +99,7 @@ public final class ExperimentRunner {
                 : TrainingStage.run((NetworkModel) model, sde, data, () -> split(plan, data, "test", splits), plan, dir, options, summary);
         if (plan.sample() != null || plan.likelihood() != null) {
             try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"))) {
-                if (plan.sample() != null) sample(plan, sde, data, score, dir, metrics, summary);
+                if (plan.sample() != null) sample(plan, sde, data, score, dir, metrics, summary, options);
                 if (plan.likelihood() != null) {
                     String split = plan.likelihood().settings().split();
                     Dataset evalData = split(plan, data, split, splits);
@@ -79,7 +112,7 @@ public final class ExperimentRunner {
     }
 
     private void sample(ExperimentPlan plan, Sde sde, Dataset data, ScoreFunction score, RunDirectory dir,
-                        MetricsLog metrics, Map<String, Object> summary) {
+                        MetricsLog metrics, Map<String, Object> summary, RunOptions options) {
         SampleSettings s = plan.sample();
         Sampler sampler = new Sampler(sde, score, plan.sampling(), s);
         long start = System.nanoTime();
@@ -113,6 +146,10 @@ public final class ExperimentRunner {
         m.put("finite", Double.isFinite(samples.sumNumber().doubleValue()));
         // where the data knows its support (the checkerboard's dark squares): the share of samples on it
         data.fractionInSupport(samples).ifPresent(f -> m.put("fractionInSupport", f));
+        // where the data has an exact oracle: the distance to as many exact draws (sweep reports rank by it)
+        data.mixture().filter(gm -> (Boolean) m.get("finite") && samples.size(0) > 1).ifPresent(gm ->
+                m.put("slicedWasserstein", SlicedWasserstein.distance(samples.castTo(DataType.DOUBLE),
+                        gm.sample((int) samples.size(0), new Rng(ORACLE_SEED), DataType.DOUBLE), 64, 11)));
         m.putAll(plan.sampling().describe());
         metrics.write("sample", m);
         summary.put("sample", m);

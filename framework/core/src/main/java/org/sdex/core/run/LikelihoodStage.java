@@ -160,16 +160,7 @@ final class LikelihoodStage {
 
     /** The points to evaluate, [n, shape...]. */
     private static INDArray points(LikelihoodSettings s, Dataset trainData, Dataset evalData, RunOptions options) {
-        if (options.points() != null) {
-            INDArray p = Npy.read(options.points());
-            long[] expected = trainData.shape();
-            long[] got = Arrays.copyOfRange(p.shape(), 1, p.rank());
-            if (p.rank() < 2 || !Arrays.equals(expected, got)) {
-                throw new SdexException("--points " + options.points() + ": expected points of shape [N, "
-                        + Arrays.toString(expected).replaceAll("[\\[\\]]", "") + "], got " + Arrays.toString(p.shape()));
-            }
-            return p.castTo(DataType.DOUBLE);
-        }
+        if (options.points() != null) return points(options.points(), trainData);
         if (evalData.size().isPresent()) {
             long size = evalData.size().getAsLong();
             int n = (int) (s.n() == 0 ? size : Math.min(s.n(), size));
@@ -187,6 +178,18 @@ final class LikelihoodStage {
             sb.append('\n');
         }
         dir.writeString("likelihood.csv", sb.toString());
+    }
+
+    /** Points from an .npy file, checked: a valid file of [N, the data's shape] (the runner checks them before the run starts). */
+    static INDArray points(java.nio.file.Path file, Dataset trainData) {
+        INDArray p = Npy.read(file);
+        long[] expected = trainData.shape();
+        long[] got = Arrays.copyOfRange(p.shape(), 1, p.rank());
+        if (p.rank() < 2 || !Arrays.equals(expected, got)) {
+            throw new SdexException("--points " + file + ": expected points of shape [N, "
+                    + Arrays.toString(expected).replaceAll("[\\[\\]]", "") + "], got " + Arrays.toString(p.shape()));
+        }
+        return p.castTo(DataType.DOUBLE);
     }
 
     private static String fmt(double v) { return String.format(Locale.ROOT, "%.4f", v); }

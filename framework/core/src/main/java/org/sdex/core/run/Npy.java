@@ -2,11 +2,11 @@ package org.sdex.core.run;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sdex.core.error.SdexException;
 
-/** NumPy .npy files through ND4J's own converter; writes are atomic. */
+/** NumPy .npy files: written through ND4J's converter, atomically; read through the checked {@link NpyReader}. */
 public final class Npy {
     private Npy() {}
 
@@ -15,13 +15,10 @@ public final class Npy {
         RunDirectory.writeAtomically(file, tmp -> Files.write(tmp, bytes));
     }
 
+    /** A checked read ({@link NpyReader}) as doubles: never ND4J's own reader, which trusts the header. */
     public static INDArray read(Path file) {
-        if (!Files.isRegularFile(file)) throw new SdexException("no such .npy file: " + file);
-        try {
-            return Nd4j.createFromNpyFile(file.toFile());
-        } catch (RuntimeException e) {
-            throw new SdexException("not a valid .npy file: " + file + " (" + e.getMessage() + ")", e);
-        }
+        NpyReader.Array a = NpyReader.read(file);
+        return Nd4j.create(a.values(), a.shape(), DataType.DOUBLE);
     }
 
 }

@@ -2,7 +2,11 @@ package org.sdex.core.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
@@ -42,6 +46,16 @@ public final class RunDirectory {
         }
     }
 
+    /** A run folder at exactly {@code dir} (a sweep point's), created if missing. */
+    public static RunDirectory at(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new SdexException("cannot create run directory " + dir + ": " + e.getMessage(), e);
+        }
+        return new RunDirectory(dir);
+    }
+
     /** An existing run folder, for --resume. */
     public static RunDirectory existing(Path dir) {
         if (!Files.isDirectory(dir)) throw new SdexException("--resume: no run directory at " + dir);
@@ -56,6 +70,52 @@ public final class RunDirectory {
     public Path resolve(String name) { return dir.resolve(name); }
 
     public Path checkpoints() { return dir.resolve("checkpoints"); }
+
+    /**
+     * Takes the run directory for this process: an exclusive OS lock on its {@code .lock} file,
+     * released when the returned lock is closed or the process ends, however it ends. A second
+     * process is refused with the holder's PID, which the file holds.
+     */
+    public Lock lock() {
+        Path file = dir.resolve(".lock");
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                String holder = Files.readString(file).strip();
+                channel.close();
+                throw new SdexException("run directory " + dir + " is in use by sdex process " + (holder.isEmpty() ? "(unknown)" : holder)
+                        + "; one process at a time may write a run");
+            }
+            channel.truncate(0);
+            channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            channel.force(false);
+            return new Lock(channel);
+        } catch (IOException e) {
+            throw new SdexException("cannot lock run directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The lock of {@link #lock()}. */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+
+        private Lock(FileChannel channel) { this.channel = channel; }
+
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // the OS releases the lock with the process anyway
+            }
+        }
+    }
 
     /** Writes a file atomically: temp file in the same folder, then rename over the target. */
     public static void writeAtomically(Path target, IOConsumer<Path> writer) {

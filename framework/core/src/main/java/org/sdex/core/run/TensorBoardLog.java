@@ -42,6 +42,65 @@ public final class TensorBoardLog implements AutoCloseable {
         }
     }
 
+    /**
+     * For a resumed run: drops every event after {@code step} from the event files in {@code dir},
+     * as metrics.jsonl is trimmed, so the steps between the checkpoint and the crash are not
+     * plotted twice. A torn last record (a killed process) is dropped too.
+     */
+    public static void truncateAfter(Path dir, int step) {
+        if (!Files.isDirectory(dir)) return;
+        try (var files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("events.out.tfevents.")).toList()) {
+                ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+                ByteArrayOutputStream keep = new ByteArrayOutputStream();
+                while (b.remaining() >= 12) {
+                    int start = b.position();
+                    long length = b.getLong();
+                    if (length < 0 || length > b.remaining() - 8) break;
+                    b.getInt();
+                    byte[] data = new byte[(int) length];
+                    b.get(data);
+                    b.getInt();
+                    if (stepOf(data) > step) continue;
+                    keep.write(b.array(), start, b.position() - start);
+                }
+                RunDirectory.writeAtomically(file, tmp -> Files.write(tmp, keep.toByteArray()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Event.step (field 2, a varint; absent means 0), skipping the other fields by wire type. */
+    static long stepOf(byte[] event) {
+        ByteBuffer b = ByteBuffer.wrap(event).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) {
+            long key = readVarint(b);
+            int field = (int) (key >>> 3);
+            switch ((int) (key & 7)) {
+                case 0 -> {
+                    long v = readVarint(b);
+                    if (field == 2) return v;
+                }
+                case 1 -> b.position(b.position() + 8);
+                case 2 -> b.position(b.position() + (int) readVarint(b));
+                case 5 -> b.position(b.position() + 4);
+                default -> { return 0; }
+            }
+        }
+        return 0;
+    }
+
+    private static long readVarint(ByteBuffer b) {
+        long v = 0;
+        for (int shift = 0; b.hasRemaining() && shift < 64; shift += 7) {
+            byte x = b.get();
+            v |= (long) (x & 0x7F) << shift;
+            if ((x & 0x80) == 0) break;
+        }
+        return v;
+    }
+
     /** One scalar, e.g. {@code scalar("train/loss", 120, 0.43)}. */
     public synchronized void scalar(String tag, long step, double value) {
         ByteArrayOutputStream v = new ByteArrayOutputStream();

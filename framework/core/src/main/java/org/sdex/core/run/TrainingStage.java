@@ -52,11 +52,14 @@ final class TrainingStage {
         resumed.ifPresent(step -> log.info("resuming at step {} from {}", step, store.dir()));
         // lines after the restored step will be produced again
         MetricsLog.truncateAfter(dir.resolve("metrics.jsonl"), resumed.orElse(0));
+        TensorBoardLog.truncateAfter(dir.resolve("tensorboard"), resumed.orElse(0));
         log.info("network: {} parameters", net.parameterCount());
 
         Evaluator evaluator = s.evalEvery() > 0 ? new Evaluator(net, sde, heldOut.get(), s, s.seed()) : null;
         long start = System.nanoTime();
         int first = state.step();
+        // SIGTERM / SIGUSR1 from here on stop training with a checkpoint (sweeps on preemptible nodes)
+        Preemption.arm();
         try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"));
              TensorBoardLog tb = s.tensorboard() ? new TensorBoardLog(dir.resolve("tensorboard")) : null;
              Progress bar = Progress.start("train", s.steps(), options.progress())) {
@@ -112,7 +115,15 @@ final class TrainingStage {
                 public void onCheckpoint(int step, java.nio.file.Path file) {
                     metrics.write("checkpoint", Map.of("step", step, "file", dir.path().relativize(file).toString()));
                 }
+
+                /** At a logged step, so the resumed run's first logged mean covers the same steps. */
+                @Override
+                public boolean stopAfter(int step) {
+                    return Preemption.requested() != null && step % s.logEvery() == 0;
+                }
             });
+        } finally {
+            Preemption.disarm();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double finalLoss = plotLoss(dir, dir.path().getFileName().toString());

@@ -308,6 +308,27 @@ public final class ScoreNetwork implements AutoCloseable {
         return axes == null ? w.dup('c') : w.permute(inverse(axes)).dup('c');
     }
 
+    /** The shape of weight {@code name} in the reference implementation's layout. */
+    public long[] referenceShape(String name) {
+        if (!weightNames.contains(name)) throw new IllegalArgumentException("no weight '" + name + "'");
+        long[] stored = sd.getVariable(name).getArr().shape();
+        int[] axes = model.storedAxes(name);
+        if (axes == null) return stored;
+        long[] ref = new long[stored.length];
+        for (int i = 0; i < axes.length; i++) ref[axes[i]] = stored[i];
+        return ref;
+    }
+
+    /** Sets weight {@code name} from an array in the reference layout: the inverse of {@link #referenceWeight}. */
+    public void loadReferenceWeight(String name, INDArray reference) {
+        if (!Arrays.equals(referenceShape(name), reference.shape())) {
+            throw new IllegalArgumentException("weight '" + name + "' has shape " + Arrays.toString(referenceShape(name))
+                    + ", cannot load " + Arrays.toString(reference.shape()));
+        }
+        int[] axes = model.storedAxes(name);
+        sd.getVariable(name).getArr().assign(axes == null ? reference : reference.permute(axes));
+    }
+
     /** The permutation that undoes {@code axes}. */
     private static int[] inverse(int[] axes) {
         int[] back = new int[axes.length];

@@ -11,4 +11,10 @@ public interface TrainListener {
     void onStep(int step, double loss, double lr, double gradNorm);
 
     default void onCheckpoint(int step, Path file) {}
+
+    /**
+     * Asked after each step (once its line is logged and any scheduled checkpoint written):
+     * true makes the trainer write a checkpoint of this step and throw {@link TrainingStopped}.
+     */
+    default boolean stopAfter(int step) { return false; }
 }

@@ -9,10 +9,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sdex.core.checkpoint.CheckpointStore;
 import org.sdex.core.config.TrainSettings;
+import org.sdex.core.error.ComputeFailure;
 import org.sdex.core.error.SdexException;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Continuous denoising score matching (Song et al. 2021, Eq. 7; the reference's get_sde_loss_fn)
@@ -27,6 +30,7 @@ import org.sdex.spi.sde.Sde;
  * exactly. The batch arrays are allocated once and refilled each step.
  */
 public final class Trainer {
+    private static final Logger log = LoggerFactory.getLogger(Trainer.class);
     /** Stream of the training generator, forked from the training seed (weights use the seed itself). */
     static final long TRAIN_STREAM = 0x747261696EL;
     /** Stream of the seeds of random training layers (dropout masks), forked again by step. */
@@ -95,10 +99,12 @@ public final class Trainer {
      * {@code store} every {@code checkpointEvery} steps and after the last (no checkpoints when
      * {@code store} is null). Exceptions from the listener stop training and propagate.
      *
+     * @throws TrainingStopped when the listener asks to stop (after a checkpoint of that step)
      * @throws SdexException when the loss or the gradient norm is NaN or infinite
      */
     public void train(TrainingState state, CheckpointStore store, TrainListener listener) {
         Map<String, INDArray> weights = net.weights();
+        Sanity sanity = new Sanity();
         while (state.step() < settings.steps()) {
             int step = state.step() + 1;
             fillBatch(state.rng());
@@ -107,15 +113,32 @@ public final class Trainer {
             // the gradients are the pass's own arrays (no copy), used up by the update
             double[] lossAndNorm = net.withLossAndGradients(xt, labels, noise, lossWeights, layerSeed(step), lg -> {
                 double norm = Adam.clipGlobalNorm(lg.gradients(), settings.gradClip());
-                if (!Double.isFinite(lg.loss()) || !Double.isFinite(norm)) throw diverged(step, lg.loss(), norm, store);
+                if (!Double.isFinite(lg.loss()) || !Double.isFinite(norm)) throw diverged(step, lg.loss(), norm, store, sanity);
                 state.adam().step(weights, lg.gradients(), lr);
                 return new double[] {lg.loss(), norm};
             });
             state.ema().update(weights);
             state.advance(step);
             listener.onStep(step, lossAndNorm[0], lr, lossAndNorm[1]);
+            boolean sane = sanity.accept(lossAndNorm[0]);
+            java.nio.file.Path written = null;
             if (store != null && (step % settings.checkpointEvery() == 0 || step == settings.steps())) {
-                listener.onCheckpoint(step, store.write(net, state));
+                if (sane) {
+                    written = store.write(net, state);
+                    listener.onCheckpoint(step, written);
+                    sanity.kept(step, lossAndNorm[0]);
+                } else {
+                    sanity.skipped(step, lossAndNorm[0]);
+                    log.warn("checkpoint at step {} not written: the loss {} is more than {}x the running loss {}", step,
+                            String.format("%.4g", lossAndNorm[0]), (int) Sanity.FACTOR, String.format("%.4g", sanity.running));
+                }
+            }
+            if (step < settings.steps() && listener.stopAfter(step)) {
+                if (written == null && store != null) {
+                    written = store.write(net, state);
+                    listener.onCheckpoint(step, written);
+                }
+                throw new TrainingStopped(step, written);
             }
         }
     }
@@ -125,13 +148,49 @@ public final class Trainer {
         return new Rng(settings.seed()).fork(LAYER_STREAM).fork(step).nextLong();
     }
 
-    private SdexException diverged(int step, double loss, double norm, CheckpointStore store) {
+    private ComputeFailure diverged(int step, double loss, double norm, CheckpointStore store, Sanity sanity) {
         String what = !Double.isFinite(loss) ? "the loss is " + loss : "the gradient norm is " + norm;
         List<java.nio.file.Path> files = store == null ? List.of() : store.files();
-        String kept = files.isEmpty() ? "no checkpoint was written yet"
-                : "the last checkpoint " + files.get(0) + " is kept";
-        return new SdexException("training diverged at step " + step + ": " + what + "; " + kept
+        String kept;
+        if (files.isEmpty()) {
+            kept = "no checkpoint was written yet";
+        } else if (sanity.keptStep > 0) {
+            kept = "kept " + store.fileFor(sanity.keptStep) + " (step " + sanity.keptStep + ", loss " + String.format("%.4g", sanity.keptLoss)
+                    + "), the last checkpoint whose loss was finite and within " + (int) Sanity.FACTOR + "x the running loss"
+                    + (sanity.skipped.isEmpty() ? "" : "; not written: " + String.join(", ", sanity.skipped));
+        } else {
+            kept = "the last checkpoint " + files.get(0) + " is kept (from before this process)";
+        }
+        return new ComputeFailure("training diverged at step " + step + ": " + what + "; " + kept
                 + " (try a smaller train.lr, a train.warmup or train.gradClip)");
+    }
+
+    /**
+     * Whether a finite loss is sane enough to checkpoint: at most {@link #FACTOR} times the running
+     * loss (an average over recent steps that insane losses do not enter). A diverging run's last
+     * finite checkpoints are often garbage already (loss 1e8, huge weights); they are not written,
+     * so the kept checkpoint is one worth resuming from.
+     */
+    static final class Sanity {
+        static final double FACTOR = 100;
+        double running = Double.NaN;
+        int keptStep;
+        double keptLoss;
+        final List<String> skipped = new java.util.ArrayList<>();
+
+        boolean accept(double loss) {
+            if (!Double.isNaN(running) && loss > FACTOR * running) return false;
+            running = Double.isNaN(running) ? loss : 0.9 * running + 0.1 * loss;
+            return true;
+        }
+
+        void kept(int step, double loss) {
+            keptStep = step;
+            keptLoss = loss;
+            skipped.clear();
+        }
+
+        void skipped(int step, double loss) { skipped.add("step " + step + " (loss " + String.format("%.4g", loss) + ")"); }
     }
 
     /** Draws x_0 (the dataset), t and z from {@code rng}, in that order, into the batch arrays. */

@@ -93,4 +93,33 @@ class PluginLoaderTest {
                 .hasMessageStartingWith("No predictor 'eular'. Available: ")
                 .hasMessageContaining("euler_maruyama");
     }
+
+    @Test
+    void aFileThatIsNoJarIsCalledSo() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("plugins.d"));
+        Files.writeString(dir.resolve("garbage.jar"), "not a zip file");
+        PluginRegistry r = PluginLoader.load(List.of(dir));
+        assertThat(r.problems()).singleElement().satisfies(p -> assertThat(p)
+                .startsWith("plugin file " + dir.resolve("garbage.jar") + " is not a jar (").endsWith("); skipped"));
+    }
+
+    @Test
+    void aMissingFirstProviderDoesNotDropTheOthers() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("plugins.d"));
+        Path jar = PluginJars.build(work, "mixed", Map.of("com.example.m.ConstantSdePlugin", PluginJars.sdeSource("com.example.m", "after_missing")),
+                Map.of(SDE_SERVICE, List.of("com.example.Missing", "com.example.m.ConstantSdePlugin")));
+        Files.move(jar, dir.resolve("mixed.jar"));
+        PluginRegistry r = PluginLoader.load(List.of(dir));
+        assertThat(r.has(PluginKind.SDE, "after_missing")).isTrue();
+        assertThat(r.problems()).singleElement().satisfies(p -> assertThat(p).contains("mixed.jar").contains("com.example.Missing"));
+    }
+
+    @Test
+    void theWorkingDirectorysPluginsFolderIsNotADefault() {
+        Path home = Path.of("/home/someone");
+        assertThat(PluginLoader.defaultDirs(home, null)).containsExactly(home.resolve(".sdex/plugins"));
+        assertThat(PluginLoader.defaultDirs(home, Path.of("/opt/sdex")))
+                .containsExactly(Path.of("/opt/sdex/plugins.d"), home.resolve(".sdex/plugins"));
+        assertThat(PluginLoader.defaultDirs()).noneMatch(p -> !p.isAbsolute());
+    }
 }

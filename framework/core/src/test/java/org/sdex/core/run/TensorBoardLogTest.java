@@ -55,6 +55,35 @@ class TensorBoardLogTest {
         assertThat(s.wallTime).isGreaterThan(1.6e9);
     }
 
+    @Test
+    void aResumedRunDropsTheEventsAfterItsCheckpoint() throws Exception {
+        try (TensorBoardLog tb = new TensorBoardLog(dir)) {
+            for (int step = 10; step <= 50; step += 10) tb.scalar("train/loss", step, step);
+        }
+        Path file;
+        try (var files = Files.list(dir)) {
+            file = files.findFirst().orElseThrow();
+        }
+        // a torn last record, as a killed process leaves it
+        Files.write(file, new byte[] {7, 0, 0}, java.nio.file.StandardOpenOption.APPEND);
+        TensorBoardLog.truncateAfter(dir, 30);
+        assertThat(readRecords(file).stream().map(TensorBoardLog::stepOf)).containsExactly(0L, 10L, 20L, 30L);
+        assertThat(parse(readRecords(file).get(3)).step).isEqualTo(30);
+    }
+
+    private static List<byte[]> readRecords(Path file) throws java.io.IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        List<byte[]> out = new ArrayList<>();
+        while (b.hasRemaining()) {
+            byte[] data = new byte[(int) b.getLong()];
+            b.getInt();
+            b.get(data);
+            b.getInt();
+            out.add(data);
+        }
+        return out;
+    }
+
     /** The TFRecord mask from the format's documentation: ((crc >> 15) | (crc << 17)) + 0xa282ead8. */
     private static int masked(byte[] data) {
         CRC32C crc = new CRC32C();

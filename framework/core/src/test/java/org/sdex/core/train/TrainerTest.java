@@ -122,9 +122,9 @@ class TrainerTest {
                 .containsExactly("ckpt-40.sdex", "ckpt-30.sdex", "ckpt-20.sdex");
     }
 
-    @Test
-    void aNonFiniteLossStopsTrainingAndKeepsTheLastCheckpoint(@TempDir Path tmp) throws Exception {
-        Dataset poisoned = new Dataset() {
+    /** The mixture data, changed by {@code poison} on chosen calls (numbered from 1). */
+    private static Dataset poisoned(java.util.function.BiConsumer<Integer, INDArray> poison) {
+        return new Dataset() {
             int calls;
 
             @Override public long[] shape() { return DATA.shape(); }
@@ -132,10 +132,17 @@ class TrainerTest {
             @Override
             public INDArray sample(int n, Rng rng) {
                 INDArray x = DATA.sample(n, rng);
-                if (++calls == 5) x.putScalar(3, Double.NaN);
+                poison.accept(++calls, x);
                 return x;
             }
         };
+    }
+
+    @Test
+    void aNonFiniteLossStopsTrainingAndKeepsTheLastCheckpoint(@TempDir Path tmp) throws Exception {
+        Dataset poisoned = poisoned((call, x) -> {
+            if (call == 5) x.putScalar(3, Double.NaN);
+        });
         TrainSettings s = Fixtures.settings("steps", 10, "batchSize", 32, "checkpointEvery", 2);
         CheckpointStore store = new CheckpointStore(tmp, 3);
         List<Integer> seen = new ArrayList<>();
@@ -147,6 +154,24 @@ class TrainerTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         assertThat(seen).containsExactly(1, 2, 3, 4);
         assertThat(store.latestValid()).get().satisfies(c -> assertThat(c.step()).isEqualTo(4));
+        assertThat(Files.list(tmp).map(p -> p.getFileName().toString()).sorted().toList())
+                .containsExactly("ckpt-2.sdex", "ckpt-4.sdex");
+    }
+
+    @Test
+    void aGarbageCheckpointBeforeTheDivergenceIsNotKept(@TempDir Path tmp) throws Exception {
+        // steps 5 and 6 see data a million times too large (a finite, absurd loss), step 7 a NaN
+        Dataset poisoned = poisoned((call, x) -> {
+            if (call == 5 || call == 6) x.muli(1e6);
+            if (call == 7) x.putScalar(3, Double.NaN);
+        });
+        TrainSettings s = Fixtures.settings("steps", 10, "batchSize", 32, "checkpointEvery", 2);
+        CheckpointStore store = new CheckpointStore(tmp, 3);
+        Trainer trainer = new Trainer(network(List.of(16), 1), SDE, poisoned, s);
+        assertThatThrownBy(() -> trainer.train(trainer.initialState(), store, (step, loss, lr, norm) -> { }))
+                .isInstanceOf(org.sdex.core.error.ComputeFailure.class)
+                .hasMessageStartingWith("training diverged at step 7: the loss is NaN; kept " + tmp.resolve("ckpt-4.sdex") + " (step 4, loss ")
+                .hasMessageContaining("the last checkpoint whose loss was finite and within 100x the running loss; not written: step 6 (loss ");
         assertThat(Files.list(tmp).map(p -> p.getFileName().toString()).sorted().toList())
                 .containsExactly("ckpt-2.sdex", "ckpt-4.sdex");
     }
