@@ -57,16 +57,24 @@ public final class Plots {
                 .xAxisTitle("training step").yAxisTitle("DSM loss, mean per log interval" + (log ? " (log scale)" : "")).build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        double[] y = loss;
-        if (log) {
-            y = new double[loss.length];
-            for (int i = 0; i < y.length; i++) y[i] = Math.log10(loss[i]);
-            chart.setCustomYAxisTickLabelsFormatter(v -> value(Math.pow(10, v)));
-        } else {
-            chart.setCustomYAxisTickLabelsFormatter(Plots::value);
-        }
-        chart.addSeries("loss", steps, y).setMarker(SeriesMarkers.NONE);
+        chart.setCustomXAxisTickLabelsFormatter(ticks(false));
+        chart.setCustomYAxisTickLabelsFormatter(ticks(log));
+        chart.addSeries("loss", steps, log ? log10(loss) : loss).setMarker(SeriesMarkers.NONE);
         savePng(chart, file);
+    }
+
+    /**
+     * Tick labels that are values: on a log scale the axis carries log10 of the values, and its
+     * labels undo that, so any range shows several readable values, not only powers of ten.
+     */
+    private static java.util.function.Function<Double, String> ticks(boolean log) {
+        return log ? v -> value(Math.pow(10, v)) : Plots::value;
+    }
+
+    private static double[] log10(double[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = Math.log10(v[i]);
+        return out;
     }
 
     /** A tick label: three significant digits, no exponent for everyday magnitudes. */
@@ -85,18 +93,22 @@ public final class Plots {
      * value of the other swept settings; log axes where every value is positive and spans a decade.
      */
     public static void lines(String title, String xTitle, String yTitle, java.util.Map<String, double[][]> series, Path file) {
-        XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendVisible(series.size() > 1);
         java.util.List<Double> xs = new java.util.ArrayList<>();
         java.util.List<Double> ys = new java.util.ArrayList<>();
-        series.forEach((name, xy) -> {
+        series.values().forEach(xy -> {
             for (double v : xy[0]) xs.add(v);
             for (double v : xy[1]) ys.add(v);
-            chart.addSeries(name.isEmpty() ? yTitle : name, xy[0], xy[1]).setMarker(SeriesMarkers.CIRCLE);
         });
-        chart.getStyler().setXAxisLogarithmic(spansDecade(xs));
-        chart.getStyler().setYAxisLogarithmic(spansDecade(ys));
+        boolean logX = spansDecade(xs);
+        boolean logY = spansDecade(ys);
+        XYChart chart = new XYChartBuilder().width(800).height(500).title(title)
+                .xAxisTitle(xTitle + (logX ? " (log scale)" : "")).yAxisTitle(yTitle + (logY ? " (log scale)" : "")).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendVisible(series.size() > 1);
+        chart.setCustomXAxisTickLabelsFormatter(ticks(logX));
+        chart.setCustomYAxisTickLabelsFormatter(ticks(logY));
+        series.forEach((name, xy) -> chart.addSeries(name.isEmpty() ? yTitle : name, logX ? log10(xy[0]) : xy[0],
+                logY ? log10(xy[1]) : xy[1]).setMarker(SeriesMarkers.CIRCLE));
         savePng(chart, file);
     }
 

@@ -36,4 +36,13 @@ class PlotsTest {
         assertThat(img.getWidth()).isEqualTo(800);
         assertThat(img.getHeight()).isEqualTo(500);
     }
+
+    @Test
+    void linesOverDecadesAreDrawn() throws Exception {
+        Path file = dir.resolve("lines.png");
+        Plots.lines("swept", "sample.steps", "slicedWasserstein", java.util.Map.of(
+                "a", new double[][] {{5, 50, 500}, {1.8, 0.17, 0.025}},
+                "b", new double[][] {{5, 50, 500}, {0.33, 0.14, 0.036}}), file);
+        assertThat(ImageIO.read(file.toFile()).getWidth()).isEqualTo(800);
+    }
 }
