@@ -10,6 +10,7 @@ import org.sdex.core.config.LikelihoodSettings;
 import org.sdex.core.config.SampleSettings;
 import org.sdex.spi.sampling.OdeSolverPlugin;
 import org.sdex.core.config.TrainSettings;
+import org.sdex.core.train.InitialWeights;
 import org.sdex.spi.data.DatasetPlugin;
 import org.sdex.spi.model.ModelPlugin;
 import org.sdex.spi.sde.SdePlugin;
@@ -24,7 +25,7 @@ import org.sdex.core.sample.SamplingMethod;
  */
 public record ExperimentPlan(ExperimentConfig config, long seed,
                              Resolved<DatasetPlugin> data, Resolved<SdePlugin> sde, Resolved<ModelPlugin> model,
-                             TrainSettings train, SampleSettings sample, SamplingMethod sampling,
+                             InitialWeights init, TrainSettings train, SampleSettings sample, SamplingMethod sampling,
                              Likelihood likelihood) {
 
     /** The likelihood block: its settings and the ODE solver it integrates with. */
@@ -43,6 +44,7 @@ public record ExperimentPlan(ExperimentConfig config, long seed,
         m.put("data", data.describe());
         m.put("sde", sde.describe());
         m.put("model", model.describe());
+        if (init != null) m.put("init", Map.of("source", init.source().toString(), "weights", init.choice().name().toLowerCase(java.util.Locale.ROOT)));
         if (train != null) m.put("train", train);
         if (sample != null) {
             Map<String, Object> s = new LinkedHashMap<>(JSON.convertValue(sample, Map.class));

@@ -14,6 +14,7 @@ import org.sdex.core.plot.ImageGrid;
 import org.sdex.core.plot.Plots;
 import org.sdex.core.sample.Sampler;
 import org.sdex.core.sample.SamplingMethod;
+import org.sdex.core.train.ScoreNetwork;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.model.AnalyticModel;
 import org.sdex.spi.model.Model;
@@ -71,6 +72,16 @@ public final class ExperimentRunner {
             if (options.points() != null) LikelihoodStage.points(options.points(), data);
             else split(plan, data, plan.likelihood().settings().split(), splits);
         }
+        long modelSeed = plan.train() != null ? plan.train().seed() : plan.seed();
+        Model model = plan.model().plugin().create(plan.model().params(),
+                new ModelContext(sde, data, data.shape(), DataType.FLOAT, new Rng(modelSeed)));
+        // weights to start from are read, and fitted to the network, before anything is written
+        ScoreNetwork initialised = null;
+        if (plan.init() != null && model instanceof NetworkModel network) {
+            initialised = new ScoreNetwork(network, data.shape(), DataType.FLOAT, plan.train() == null || plan.train().reduceMean());
+            plan.init().loadInto(initialised);
+            log.info("network initialised from {}", plan.init().describe());
+        }
         RunDirectory dir;
         if (options.resumeDir() != null) {
             dir = RunDirectory.existing(options.resumeDir());
@@ -79,24 +90,28 @@ public final class ExperimentRunner {
             dir = folder != null ? RunDirectory.at(folder) : RunDirectory.create(options.outDir(), plan.name());
         }
         try (RunDirectory.Lock lock = dir.lock()) {
-            return run(plan, sde, data, splits, dir, options);
+            return run(plan, sde, data, splits, model, initialised, dir, options);
         }
     }
 
-    private RunResult run(ExperimentPlan plan, Sde sde, Dataset data, Map<String, Dataset> splits, RunDirectory dir, RunOptions options) {
+    private RunResult run(ExperimentPlan plan, Sde sde, Dataset data, Map<String, Dataset> splits, Model model,
+                          ScoreNetwork initialised, RunDirectory dir, RunOptions options) {
         log.info("run directory {}", dir.path());
         writeJson(dir, "config.json", plan.toMap());
-
-        long modelSeed = plan.train() != null ? plan.train().seed() : plan.seed();
-        Model model = plan.model().plugin().create(plan.model().params(),
-                new ModelContext(sde, data, data.shape(), DataType.FLOAT, new Rng(modelSeed)));
 
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("experiment", plan.name());
         summary.put("runDir", dir.path().toString());
-        ScoreFunction score = model instanceof AnalyticModel analytic
-                ? analytic.score()
-                : TrainingStage.run((NetworkModel) model, sde, data, () -> split(plan, data, "test", splits), plan, dir, options, summary);
+        ScoreFunction score;
+        if (model instanceof AnalyticModel analytic) {
+            score = analytic.score();
+        } else if (plan.train() == null) { // trained weights from init: nothing to train
+            summary.put("init", Map.of("source", plan.init().describe(), "parameters", initialised.parameterCount()));
+            score = initialised.scoreFunction(sde);
+        } else {
+            score = TrainingStage.run((NetworkModel) model, initialised, sde, data, () -> split(plan, data, "test", splits), plan, dir,
+                    options, summary);
+        }
         if (plan.sample() != null || plan.likelihood() != null) {
             try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"))) {
                 if (plan.sample() != null) sample(plan, sde, data, score, dir, metrics, summary, options);

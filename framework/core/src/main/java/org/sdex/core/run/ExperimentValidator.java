@@ -18,6 +18,8 @@ import org.sdex.core.config.Section;
 import org.sdex.core.config.SourceLocation;
 import org.sdex.core.config.TrainSettings;
 import org.sdex.core.error.SdexException;
+import org.sdex.core.interop.ReferenceWeights;
+import org.sdex.core.train.InitialWeights;
 import org.sdex.core.plugin.PluginRegistry;
 import org.sdex.spi.Param;
 import org.sdex.spi.ParamException;
@@ -102,7 +104,10 @@ public final class ExperimentValidator {
 
         Resolved<DatasetPlugin> data = resolve(PluginKind.DATASET, "data", config.data, config.location, DatasetPlugin.class);
         Resolved<SdePlugin> sdeRef = resolve(PluginKind.SDE, "sde", config.sde, config.location, SdePlugin.class);
-        Resolved<ModelPlugin> modelRef = resolve(PluginKind.MODEL, "model", config.model, config.location, ModelPlugin.class);
+        // 'init' and 'weights' are the model block's own settings (where the weights start), not the plugin's
+        PluginRef modelPlugin = config.model == null ? null : config.model.copy();
+        InitialWeights init = initialWeights(modelPlugin);
+        Resolved<ModelPlugin> modelRef = resolve(PluginKind.MODEL, "model", modelPlugin, config.location, ModelPlugin.class);
 
         Sde sde = create(config.sde, () -> sdeRef.plugin().create(sdeRef.params()));
         Dataset dataset = openData(config.data, data, "train", missing);
@@ -112,21 +117,27 @@ public final class ExperimentValidator {
 
         Section trainSection = config.section("train");
         TrainSettings train = null;
+        if (model instanceof AnalyticModel && init != null) {
+            throw new ConfigException(config.model.location, "model '" + modelRef.name()
+                    + "' is analytic and has no weights to initialise; remove init");
+        }
         if (model instanceof AnalyticModel) {
             if (trainSection != null) {
                 throw new ConfigException(trainSection.location, "model '" + modelRef.name()
                         + "' is analytic and has nothing to train; remove the train block");
             }
         } else {
-            if (trainSection == null && options.resumeDir() == null) {
+            if (trainSection == null && options.resumeDir() == null && init == null) {
                 throw new ConfigException(config.model.location, "model '" + modelRef.name()
-                        + "' is a network and needs a train { ... } block");
+                        + "' is a network and needs a train { ... } block, or init: with trained weights to start from");
             }
-            Section s = trainSection != null ? trainSection : new Section();
-            train = TrainSettings.from(settings("train", s, TrainSettings.PARAMS, seed));
-            if (train.sampleEvery() > 0 && config.section("sample") == null) {
-                throw new ConfigException(s.where("sampleEvery"), "train setting 'sampleEvery' draws sample grids with the"
-                        + " sample block; add a sample { ... } block or remove sampleEvery");
+            if (trainSection != null || init == null) { // a network with init and no train block only samples
+                Section s = trainSection != null ? trainSection : new Section();
+                train = TrainSettings.from(settings("train", s, TrainSettings.PARAMS, seed));
+                if (train.sampleEvery() > 0 && config.section("sample") == null) {
+                    throw new ConfigException(s.where("sampleEvery"), "train setting 'sampleEvery' draws sample grids with the"
+                            + " sample block; add a sample { ... } block or remove sampleEvery");
+                }
             }
         }
 
@@ -149,7 +160,7 @@ public final class ExperimentValidator {
             throw new ConfigException(config.location, "--points " + options.points()
                     + " needs a likelihood { ... } block to evaluate them with");
         }
-        return new ExperimentPlan(config, seed, data, sdeRef, modelRef, train, sample, sampling, likelihood);
+        return new ExperimentPlan(config, seed, data, sdeRef, modelRef, init, train, sample, sampling, likelihood);
     }
 
     /** The likelihood block's plugins chosen by keyword. */
@@ -301,6 +312,42 @@ public final class ExperimentValidator {
 
     private static PluginRef defaultRef(String name, SourceLocation where) {
         return new PluginRef(name, Map.of(), where);
+    }
+
+    /**
+     * Takes the model block's {@code init} (a run directory, an .sdex checkpoint, a PyTorch or
+     * safetensors file) and {@code weights} ({@code ema}, the default, or {@code model}) out of
+     * {@code ref}'s parameters. The file is checked to exist and be of a known kind here; it is read
+     * before the run directory is made.
+     */
+    private static InitialWeights initialWeights(PluginRef ref) {
+        if (ref == null) return null;
+        Object init = ref.params.remove("init");
+        Object weights = ref.params.remove("weights");
+        if (init == null) {
+            if (weights != null) throw new ConfigException(ref.location, "model setting 'weights' chooses among the weights of init; add init: FILE");
+            return null;
+        }
+        if (!(init instanceof String path) || path.isBlank()) {
+            throw new ConfigException(ref.location, "model setting 'init' takes a path (a run directory, an .sdex checkpoint, a .pth/.pt"
+                    + " or .safetensors file), got " + init);
+        }
+        ReferenceWeights.Choice choice;
+        try {
+            choice = weights == null ? ReferenceWeights.Choice.EMA : ReferenceWeights.Choice.of(String.valueOf(weights));
+        } catch (SdexException e) {
+            throw new ConfigException(ref.location, "model setting " + e.getMessage());
+        }
+        InitialWeights w = new InitialWeights(java.nio.file.Path.of(path), choice);
+        if (!java.nio.file.Files.exists(w.source())) {
+            throw new ConfigException(ref.location, "model setting 'init': no file or directory '" + path + "'");
+        }
+        try {
+            w.kind();
+        } catch (SdexException e) {
+            throw new ConfigException(ref.location, "model setting " + e.getMessage());
+        }
+        return w;
     }
 
     private <P extends Plugin> Resolved<P> resolve(PluginKind kind, String setting, PluginRef ref,

@@ -41,10 +41,11 @@ final class TrainingStage {
 
     private TrainingStage() {}
 
-    static DifferentiableScore run(NetworkModel model, Sde sde, Dataset data, Supplier<Dataset> heldOut, ExperimentPlan plan,
-                                   RunDirectory dir, RunOptions options, Map<String, Object> summary) {
+    /** {@code initialised}: the network with the weights of the model's init (training fine-tunes them), or null. */
+    static DifferentiableScore run(NetworkModel model, ScoreNetwork initialised, Sde sde, Dataset data, Supplier<Dataset> heldOut,
+                                   ExperimentPlan plan, RunDirectory dir, RunOptions options, Map<String, Object> summary) {
         TrainSettings s = plan.train();
-        ScoreNetwork net = new ScoreNetwork(model, data.shape(), DataType.FLOAT, s.reduceMean());
+        ScoreNetwork net = initialised != null ? initialised : new ScoreNetwork(model, data.shape(), DataType.FLOAT, s.reduceMean());
         Trainer trainer = new Trainer(net, sde, data, s);
         TrainingState state = trainer.initialState();
         CheckpointStore store = new CheckpointStore(dir.checkpoints(), s.keepCheckpoints());

@@ -44,9 +44,10 @@ class PluginsTest {
         Rk45Plugin rk45 = new Rk45Plugin();
         assertThat(Params.of(rk45, Map.of()).asMap())
                 .containsExactly(Map.entry("rtol", 1e-5), Map.entry("atol", 1e-5), Map.entry("firstStep", 0.0), Map.entry("maxSteps", 100_000));
-        assertThat(Params.of(rk45, Map.of("rtol", "1e-3", "maxSteps", 10)).real("rtol")).isEqualTo(1e-3);
+        assertThat(Params.of(rk45, Map.of("rtol", 1e-3, "maxSteps", 10)).real("rtol")).isEqualTo(1e-3);
         for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("rtol", 0), Map.of("atol", -1e-6),
-                Map.of("firstStep", -0.1), Map.of("maxSteps", 0), Map.of("maxSteps", 1.5), Map.of("rtol", "tight"))) {
+                Map.of("firstStep", -0.1), Map.of("maxSteps", 0), Map.of("maxSteps", 1.5), Map.of("rtol", "tight"),
+                Map.of("rtol", "1e-3"))) { // text is not a number, even when it reads as one
             assertThatThrownBy(() -> Params.of(rk45, bad)).isInstanceOf(ParamException.class)
                     .hasMessageContaining("ode 'rk45' parameter '" + bad.keySet().iterator().next() + "'");
         }
