@@ -106,10 +106,18 @@ class SlurmSweepTest {
         assertThat(sweep.state(first).orElseThrow().attempt()).as("task 0 was requeued").isGreaterThanOrEqualTo(2);
         assertThat(slurmLogs(sweepDir)).contains("stopped with a checkpoint; requeueing it");
 
-        // the same point, never interrupted, in this JVM
-        List<String> run = new ArrayList<>(List.of("run", script.toString(), "--out", dir.resolve("straight").toString(), "--no-progress"));
+        // the same point, never interrupted, in a process with the task's one thread (float sums depend on the count)
+        List<String> run = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "run", script.toString(), "--out", dir.resolve("straight").toString(), "--no-progress"));
         for (String a : first.assignments()) run.addAll(List.of("--set", a));
-        Path straightDir = KilledRunTest.run(run.toArray(String[]::new));
+        ProcessBuilder straight = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(dir.resolve("straight.log").toFile());
+        straight.environment().putAll(org.sdex.core.sweep.TaskCommand.threadEnv("1"));
+        assertThat(straight.start().waitFor()).as(() -> read(dir.resolve("straight.log"))).isZero();
+        Path straightDir;
+        try (var runs = Files.list(dir.resolve("straight"))) {
+            straightDir = runs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
         List<String> expected = KilledRunTest.losses(straightDir);
         assertThat(expected).hasSize(100);
         assertThat(KilledRunTest.losses(firstDir)).containsExactlyElementsOf(expected);
@@ -178,5 +186,13 @@ class SlurmSweepTest {
             if (Files.isRegularFile(d.resolve(relative))) return d.resolve(relative);
         }
         return null;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 }
