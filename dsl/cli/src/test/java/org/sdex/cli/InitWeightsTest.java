@@ -2,9 +2,6 @@ package org.sdex.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,15 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class InitWeightsTest {
     @TempDir Path dir;
 
-    record Result(int code, String out, String err) {}
-
-    private Result sdex(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), dir);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
+    private Sdex.Result sdex(String... args) { return Sdex.run(dir, Map.of(), args); }
 
     private String script(String name, String modelLine, boolean train) throws Exception {
         String text = """
@@ -47,11 +36,11 @@ class InitWeightsTest {
     @Test
     void samplesFromATrainedRunWithoutTrainingAgain() throws Exception {
         Path runs = dir.resolve("runs");
-        Result trained = sdex("run", script("first", "model 'mlp', hidden: [32, 32]", true), "--out", runs.toString(), "--no-progress");
+        Sdex.Result trained = sdex("run", script("first", "model 'mlp', hidden: [32, 32]", true), "--out", runs.toString(), "--no-progress");
         assertThat(trained.code()).as(trained.err()).isZero();
         Path first = onlyRun(runs, "first");
         String init = "model 'mlp', hidden: [32, 32], init: '" + first + "'";
-        Result again = sdex("run", script("again", init, false), "--out", runs.toString(), "--no-progress");
+        Sdex.Result again = sdex("run", script("again", init, false), "--out", runs.toString(), "--no-progress");
         assertThat(again.code()).as(again.err()).isZero();
         Path second = onlyRun(runs, "again");
         assertThat(Files.readAllBytes(second.resolve("samples.npy"))).isEqualTo(Files.readAllBytes(first.resolve("samples.npy")));
@@ -64,17 +53,17 @@ class InitWeightsTest {
         Path runs = dir.resolve("runs");
         assertThat(sdex("run", script("small", "model 'mlp', hidden: [16]", true), "--out", runs.toString(), "--no-progress").code()).isZero();
         Path small = onlyRun(runs, "small");
-        Result misfit = sdex("run", script("wide", "model 'mlp', hidden: [64], init: '" + small + "'", false), "--out", runs.toString());
+        Sdex.Result misfit = sdex("run", script("wide", "model 'mlp', hidden: [64], init: '" + small + "'", false), "--out", runs.toString());
         assertThat(misfit.code()).isEqualTo(ExitCode.USER_ERROR);
         assertThat(misfit.err().strip()).contains("does not fit this model").doesNotContain("\n");
         try (Stream<Path> s = Files.list(runs)) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("wide"));
         }
-        Result missing = sdex("validate", script("none", "model 'mlp', init: 'nowhere.pth'", false));
+        Sdex.Result missing = sdex("validate", script("none", "model 'mlp', init: 'nowhere.pth'", false));
         assertThat(missing.err()).contains("none.groovy:5: model setting 'init': no file or directory 'nowhere.pth'");
-        Result weights = sdex("validate", script("w", "model 'mlp', init: '" + small + "', weights: 'best'", false));
+        Sdex.Result weights = sdex("validate", script("w", "model 'mlp', init: '" + small + "', weights: 'best'", false));
         assertThat(weights.err()).contains("w.groovy:5: model setting weights 'best': accepted values are ema, model");
-        Result analytic = sdex("validate", script("a", "model 'exact', init: '" + small + "'", false));
+        Sdex.Result analytic = sdex("validate", script("a", "model 'exact', init: '" + small + "'", false));
         assertThat(analytic.err()).contains("a.groovy:5: model 'exact' is analytic and has no weights to initialise");
     }
 

@@ -19,15 +19,7 @@ class MainTest {
     @TempDir Path dir;
 
     /** Exit code and both streams of one sdex call. */
-    record Result(int code, String out, String err) {}
-
-    private Result sdex(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), dir);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
+    private Sdex.Result sdex(String... args) { return Sdex.run(dir, Map.of(), args); }
 
     private String script(String name, String text) throws IOException {
         Path p = dir.resolve(name);
@@ -51,7 +43,7 @@ class MainTest {
 
     @Test
     void pluginsListsEverySdeWithItsParameters() {
-        Result r = sdex("plugins");
+        Sdex.Result r = sdex("plugins");
         assertThat(r.code()).isZero();
         assertThat(r.out()).containsPattern("(?m)^sde\\s+vp\\s+1\\.0\\s+built-in\\s")
                 .containsPattern("(?m)^sde\\s+ve\\s").containsPattern("(?m)^sde\\s+subvp\\s")
@@ -60,13 +52,13 @@ class MainTest {
 
     @Test
     void helpAndVersion() {
-        Result help = sdex("--help");
+        Sdex.Result help = sdex("--help");
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("Commands:", "run FILE", "validate FILE", "plugins", "describe NAME");
-        Result runHelp = sdex("run", "--help");
+        Sdex.Result runHelp = sdex("run", "--help");
         assertThat(runHelp.code()).isZero();
         assertThat(runHelp.out()).contains("usage: sdex run FILE", "--set", "--dry-run", "--resume", "--no-progress");
-        Result version = sdex("--version");
+        Sdex.Result version = sdex("--version");
         assertThat(version.code()).isZero();
         assertThat(version.out()).startsWith("sdex 0.");
     }
@@ -74,7 +66,7 @@ class MainTest {
     @Test
     void usageErrorsExit64WithOneLine() {
         for (String[] args : new String[][] {{}, {"frobnicate"}, {"run"}, {"run", "--bogus", "x.groovy"}, {"describe", "a", "b"}}) {
-            Result r = sdex(args);
+            Sdex.Result r = sdex(args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(64);
             assertThat(r.err().strip()).as(String.join(" ", args)).doesNotContain("\n").startsWith("error: ").contains("--help");
         }
@@ -93,7 +85,7 @@ class MainTest {
                     }
                 }
                 """);
-        Result r = sdex("validate", bad);
+        Sdex.Result r = sdex("validate", bad);
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).startsWith("error: typo.groovy:6: unknown setting 'stpes' in sample. Accepted: steps, n,")
@@ -104,7 +96,7 @@ class MainTest {
     @Test
     void debugAddsTheStackTrace() throws IOException {
         String bad = script("typo.groovy", "experiment('typo') { stpes 3 }\n");
-        Result r = sdex("validate", bad, "--debug");
+        Sdex.Result r = sdex("validate", bad, "--debug");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("error: typo.groovy:1: unknown setting 'stpes' in experiment.").contains("\tat ");
     }
@@ -113,7 +105,7 @@ class MainTest {
     void validateAppliesOverrides() throws IOException {
         String good = script("gmm_small.groovy", GMM);
         assertThat(sdex("validate", good, "--set", "sample.n=50").code()).isZero();
-        Result bad = sdex("validate", good, "--set", "sample.n=zero");
+        Sdex.Result bad = sdex("validate", good, "--set", "sample.n=zero");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err().strip()).isEqualTo(
                 "error: --set sample.n=zero: sample setting 'n' must be an integer >= 1, got 'zero'");
@@ -121,22 +113,22 @@ class MainTest {
 
     @Test
     void missingScript() {
-        Result r = sdex("validate", "nowhere.groovy");
+        Sdex.Result r = sdex("validate", "nowhere.groovy");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("error: no such experiment script: nowhere.groovy");
     }
 
     @Test
     void describePluginOrBlock() {
-        Result vp = sdex("describe", "vp");
+        Sdex.Result vp = sdex("describe", "vp");
         assertThat(vp.code()).isZero();
         assertThat(vp.out()).startsWith("sde 'vp'").contains("betaMin", "betaMax", "Use: sde 'vp', betaMin: 0.1, betaMax: 20.0");
-        Result train = sdex("describe", "train");
+        Sdex.Result train = sdex("describe", "train");
         assertThat(train.code()).isZero();
         assertThat(train.out()).contains("block train", "batchSize", "gradClip");
-        Result none = sdex("describe", "none");
+        Sdex.Result none = sdex("describe", "none");
         assertThat(none.out()).contains("predictor 'none'", "corrector 'none'");
-        Result unknown = sdex("describe", "nope");
+        Sdex.Result unknown = sdex("describe", "nope");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).startsWith("error: No plugin 'nope'. Available: ").contains("vp", "checkerboard");
     }
@@ -155,7 +147,7 @@ class MainTest {
     void dryRunComputesNothing() throws IOException {
         String good = script("gmm_small.groovy", GMM);
         Path out = dir.resolve("runs");
-        Result r = sdex("run", good, "--dry-run", "--out", out.toString());
+        Sdex.Result r = sdex("run", good, "--dry-run", "--out", out.toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("\"experiment\" : \"gmm_small\"", "dry run");
         assertThat(out).doesNotExist();
@@ -165,7 +157,7 @@ class MainTest {
     void runWritesARunDirectory() throws IOException {
         String good = script("gmm_small.groovy", GMM);
         Path out = dir.resolve("runs");
-        Result r = sdex("run", good, "--out", out.toString(), "--no-progress");
+        Sdex.Result r = sdex("run", good, "--out", out.toString(), "--no-progress");
         assertThat(r.code()).as(r.err()).isZero();
         try (Stream<Path> runs = Files.list(out)) {
             Path run = runs.findFirst().orElseThrow();
@@ -180,7 +172,7 @@ class MainTest {
         String tiny = script("tiny_board.groovy", TINY.formatted("tiny_board",
                 "train { steps 4; batchSize 16; logEvery 2; checkpointEvery 2 }\n    sample { steps 5; n 50 }"));
         Path out = dir.resolve("runs-board");
-        Result r = sdex("run", tiny, "--out", out.toString(), "--no-progress");
+        Sdex.Result r = sdex("run", tiny, "--out", out.toString(), "--no-progress");
         assertThat(r.code()).as(r.err()).isZero();
         Path run;
         try (Stream<Path> runs = Files.list(out)) {
@@ -214,13 +206,13 @@ class MainTest {
     void validateChecksAScriptWithoutItsDataButRunNeedsIt() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("no-data"));
         String file = script("fashion_small.groovy", FASHION.replace("'512'", "4"));
-        Result v = sdex("validate", file, "--data", empty.toString());
+        Sdex.Result v = sdex("validate", file, "--data", empty.toString());
         assertThat(v.code()).as(v.err()).isZero();
         String missing = "data 'fashion': no file " + empty.resolve("fashion-train-images-idx3-ubyte") + "(.gz) (IDX images of split"
                 + " 'train' for prefix 'fashion'); get it with: sdex data get fashion (--data DIR or SDEX_DATA chooses the data root)";
         assertThat(v.out()).isEqualTo(file + ": experiment 'fashion_small' is valid; its data is not here yet: " + missing + "\n");
 
-        Result r = sdex("run", file, "--data", empty.toString(), "--out", dir.resolve("runs").toString());
+        Sdex.Result r = sdex("run", file, "--data", empty.toString(), "--out", dir.resolve("runs").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("error: fashion_small.groovy:2: " + missing + "\n");
         assertThat(dir.resolve("runs")).doesNotExist();
@@ -229,7 +221,7 @@ class MainTest {
     @Test
     void aQuotedNumberIsRejectedAtItsLine() throws IOException {
         String file = script("fashion_small.groovy", FASHION);
-        Result r = sdex("validate", file);
+        Sdex.Result r = sdex("validate", file);
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("error: fashion_small.groovy:5: train setting 'batchSize' must be an integer, got '512'"
                 + " (text; write the number without quotes)\n");
@@ -238,10 +230,10 @@ class MainTest {
     @Test
     void theDslDocsOdeOverrideSwitchesAPredictorCorrectorScript() throws IOException {
         String file = script("gmm_pc.groovy", GMM);
-        Result r = sdex("run", file, "--dry-run", "--set", "sample.ode=rk45", "--set", "sample.ode.rtol=1e-3");
+        Sdex.Result r = sdex("run", file, "--dry-run", "--set", "sample.ode=rk45", "--set", "sample.ode.rtol=1e-3");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("\"way\" : \"ode\"", "\"rtol\" : 0.001");
-        Result bad = sdex("validate", file, "--set", "sample.ode.rtol=-1");
+        Sdex.Result bad = sdex("validate", file, "--set", "sample.ode.rtol=-1");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).startsWith("error: --set sample.ode.rtol=-1: ");
     }
@@ -252,7 +244,7 @@ class MainTest {
         PrintStream original = System.out;
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        Result r;
+        Sdex.Result r;
         try {
             r = sdex("run", tiny, "--out", dir.resolve("runs").toString(), "--no-progress");
         } finally {
@@ -286,7 +278,7 @@ class MainTest {
     private JsonNode runAndRead(String sampling) throws IOException {
         String file = script("gmm_all.groovy", GMM_ALL.formatted(sampling));
         Path out = dir.resolve("runs-" + Math.abs(sampling.hashCode()));
-        Result r = sdex("run", file, "--out", out.toString(), "--no-progress");
+        Sdex.Result r = sdex("run", file, "--out", out.toString(), "--no-progress");
         assertThat(r.code()).as(r.err()).isZero();
         try (Stream<Path> runs = Files.list(out)) {
             Path run = runs.findFirst().orElseThrow();
@@ -325,7 +317,7 @@ class MainTest {
         Path points = dir.resolve("points.npy");
         org.sdex.core.run.Npy.write(org.nd4j.linalg.factory.Nd4j.create(new double[][] {{0, 0}, {1.5, 0.5}, {-1.5, 0}}), points);
         Path out = dir.resolve("runs-points");
-        Result r = sdex("run", file, "--out", out.toString(), "--no-progress", "--points", points.toString());
+        Sdex.Result r = sdex("run", file, "--out", out.toString(), "--no-progress", "--points", points.toString());
         assertThat(r.code()).as(r.err()).isZero();
         try (Stream<Path> runs = Files.list(out)) {
             JsonNode summary = new ObjectMapper().readTree(runs.findFirst().orElseThrow().resolve("summary.json").toFile());
@@ -334,7 +326,7 @@ class MainTest {
 
         Path wrong = dir.resolve("wrong.npy");
         org.sdex.core.run.Npy.write(org.nd4j.linalg.factory.Nd4j.create(new double[][] {{0, 0, 0}}), wrong);
-        Result bad = sdex("run", file, "--out", out.toString(), "--no-progress", "--points", wrong.toString());
+        Sdex.Result bad = sdex("run", file, "--out", out.toString(), "--no-progress", "--points", wrong.toString());
         assertThat(bad.code()).isNotZero();
         assertThat(bad.err().strip()).contains("expected points of shape [N, 2], got [1, 3]").doesNotContain("\n").doesNotContain("at org.");
     }
@@ -342,7 +334,7 @@ class MainTest {
     @Test
     void benchSamplersWritesATableWithEverySampler() throws IOException {
         Path report = dir.resolve("samplers.md");
-        Result r = sdex("bench", "samplers", "--quick", "--n", "200", "--sde", "ve", "--out", report.toString());
+        Sdex.Result r = sdex("bench", "samplers", "--quick", "--n", "200", "--sde", "ve", "--out", report.toString());
         assertThat(r.code()).as(r.err()).isZero();
         String md = Files.readString(report);
         assertThat(md).contains("| euler_maruyama + none |", "| ode rk45 |", "| solver dpm_solver_pp |",
@@ -372,14 +364,14 @@ class MainTest {
             Files.writeString(root.resolve("fashion-" + f + "-ubyte.gz"), "x");
         }
         Files.writeString(root.resolve("mnist-train-images-idx3-ubyte.gz"), "x");
-        Result list = sdex("data", "list", "--data", root.toString());
+        Sdex.Result list = sdex("data", "list", "--data", root.toString());
         assertThat(list.code()).isZero();
         assertThat(list.out()).startsWith("data root: " + root + " (from --data)\n")
                 .containsPattern("(?m)^\\s*mnist\\s+incomplete \\(1 of 4 files\\)")
                 .containsPattern("(?m)^\\s*fashion\\s+present\\s")
                 .containsPattern("(?m)^\\s*cifar10\\s+missing\\s");
 
-        Result unknown = sdex("data", "get", "svhn", "--data", root.toString());
+        Sdex.Result unknown = sdex("data", "get", "svhn", "--data", root.toString());
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).isEqualTo("error: unknown data set 'svhn'. Accepted: mnist, fashion, cifar10\n");
         assertThat(sdex("data", "fetch").code()).isEqualTo(64);
@@ -390,7 +382,7 @@ class MainTest {
             port = free.getLocalPort();
         }
         Path target = dir.resolve("new-root");
-        Result down = sdex("data", "get", "mnist", "--data", target.toString(), "--no-progress", "--mirror", "http://127.0.0.1:" + port + "/");
+        Sdex.Result down = sdex("data", "get", "mnist", "--data", target.toString(), "--no-progress", "--mirror", "http://127.0.0.1:" + port + "/");
         assertThat(down.code()).isEqualTo(2);
         assertThat(down.err()).startsWith("error: cannot reach http://127.0.0.1:" + port + "/train-images-idx3-ubyte.gz: ").doesNotContain("\tat ");
         try (Stream<Path> left = Files.list(target)) {

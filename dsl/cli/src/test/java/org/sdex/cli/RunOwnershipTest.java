@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,15 +21,7 @@ import org.sdex.core.run.RunDirectory;
 class RunOwnershipTest {
     @TempDir Path dir;
 
-    record Result(int code, String out, String err) {}
-
-    private Result sdex(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), dir);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
+    private Sdex.Result sdex(String... args) { return Sdex.run(dir, Map.of(), args); }
 
     private static final String TINY = """
             experiment('tiny') {
@@ -45,7 +36,7 @@ class RunOwnershipTest {
 
     private Path tinyRun() throws IOException {
         Path script = Files.writeString(dir.resolve("tiny.groovy"), TINY.formatted("checkerboard", "vp", "2e-3"));
-        Result r = sdex("run", script.toString(), "--out", dir.resolve("runs").toString(), "--no-progress");
+        Sdex.Result r = sdex("run", script.toString(), "--out", dir.resolve("runs").toString(), "--no-progress");
         assertThat(r.code()).as(r.err()).isZero();
         try (Stream<Path> runs = Files.list(dir.resolve("runs"))) {
             return runs.findFirst().orElseThrow();
@@ -59,7 +50,7 @@ class RunOwnershipTest {
         byte[] metrics = Files.readAllBytes(run.resolve("metrics.jsonl"));
 
         Path other = Files.writeString(dir.resolve("other.groovy"), TINY.formatted("moons", "subvp", "2e-3"));
-        Result r = sdex("run", other.toString(), "--resume", run.toString(), "--no-progress");
+        Sdex.Result r = sdex("run", other.toString(), "--resume", run.toString(), "--no-progress");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("error: --resume " + run + ": this experiment differs from the run's in data: 'checkerboard' "
                 + "in the run, 'moons' now (seed, data, SDE, model and training must match; sampling may change); "
@@ -84,7 +75,7 @@ class RunOwnershipTest {
         try (var held = java.nio.channels.FileChannel.open(run.resolve(".lock"), java.nio.file.StandardOpenOption.WRITE);
              var lock = held.lock()) {
             Files.writeString(run.resolve(".lock"), "4242\n");
-            Result r = sdex("run", script.toString(), "--resume", run.toString(), "--no-progress");
+            Sdex.Result r = sdex("run", script.toString(), "--resume", run.toString(), "--no-progress");
             assertThat(r.code()).isEqualTo(2);
             assertThat(r.err().strip()).isEqualTo("error: run directory " + run + " is in use by sdex process 4242; one process at a time may write a run");
         }
@@ -115,7 +106,7 @@ class RunOwnershipTest {
         b.writeBytes(new byte[100]);
         Files.write(points, b.toByteArray());
         Path out = dir.resolve("runs-points");
-        Result r = sdex("run", script.toString(), "--out", out.toString(), "--no-progress", "--points", points.toString());
+        Sdex.Result r = sdex("run", script.toString(), "--out", out.toString(), "--no-progress", "--points", points.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("error: not a valid .npy file: " + points + ": the header's shape [1000000, 2] of 8-byte values "
                 + "needs 16000000 bytes of data, the file has 100 (truncated or not what it claims)");

@@ -2,10 +2,7 @@ package org.sdex.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,9 +55,9 @@ class SlurmSweepTest {
         Assumptions.assumeTrue(cluster != null, "no .ci/slurm-cluster script above " + Path.of("").toAbsolutePath());
         String conf = env.getOrDefault("SLURM_CONF", "/tmp/sdex-slurm/slurm.conf");
         env.put("SLURM_CONF", conf);
-        if (shell(10, "sinfo", "-h").code != 0) {
+        if (shell(10, "sinfo", "-h").code() != 0) {
             Shell start = shell(600, cluster.toString(), "start");
-            Assumptions.assumeTrue(start.code == 0, "Slurm cannot be installed or started here; skipping the Slurm sweep test: "
+            Assumptions.assumeTrue(start.code() == 0, "Slurm cannot be installed or started here; skipping the Slurm sweep test: "
                     + start.output.strip().lines().reduce((a, b) -> b).orElse(""));
             startedHere = true;
         }
@@ -76,10 +73,10 @@ class SlurmSweepTest {
         Path script = dir.resolve("slurm_tiny.groovy");
         Files.writeString(script, SCRIPT);
         Path sweepDir = dir.resolve("sweep");
-        Result submit = sdex("sweep", script.toString(), "--executor", "slurm", "--dir", sweepDir.toString(), "--cpus", "1", "--parallel", "4");
-        assertThat(submit.code).as(submit.err).isZero();
-        Matcher m = Pattern.compile("submitted job array (\\d+)").matcher(submit.out);
-        assertThat(m.find()).as(submit.out).isTrue();
+        Sdex.Result submit = sdex("sweep", script.toString(), "--executor", "slurm", "--dir", sweepDir.toString(), "--cpus", "1", "--parallel", "4");
+        assertThat(submit.code()).as(submit.err()).isZero();
+        Matcher m = Pattern.compile("submitted job array (\\d+)").matcher(submit.out());
+        assertThat(m.find()).as(submit.out()).isTrue();
         String job = m.group(1);
         assertThat(Files.readString(sweepDir.resolve("slurm/sweep.sbatch"))).contains("#SBATCH --signal=B:USR1@120").contains("--cpus-per-task=1");
 
@@ -122,26 +119,18 @@ class SlurmSweepTest {
         assertThat(expected).hasSize(100);
         assertThat(KilledRunTest.losses(firstDir)).containsExactlyElementsOf(expected);
 
-        Result report = sdex("sweep", "report", sweepDir.toString());
-        assertThat(report.code).as(report.err).isZero();
+        Sdex.Result report = sdex("sweep", "report", sweepDir.toString());
+        assertThat(report.code()).as(report.err()).isZero();
         String md = Files.readString(sweepDir.resolve("report.md"));
         for (SweepPoint p : sweep.points()) assertThat(md).contains("| " + p.folder() + " | done |");
         assertThat(Files.readAllLines(sweepDir.resolve("report.csv"))).hasSize(5);
     }
 
-    private record Result(int code, String out, String err) {}
-
-    private Result sdex(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                env, dir);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
+    private Sdex.Result sdex(String... args) { return Sdex.run(dir, env, args); }
 
     private String status(Path sweepDir) {
         try {
-            return sdex("sweep", "status", sweepDir.toString()).out + "\n" + slurmLogs(sweepDir);
+            return sdex("sweep", "status", sweepDir.toString()).out() + "\n" + slurmLogs(sweepDir);
         } catch (IOException e) {
             return e.toString();
         }

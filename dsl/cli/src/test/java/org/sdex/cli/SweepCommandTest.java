@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,17 +21,9 @@ class SweepCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir Path dir;
 
-    record Result(int code, String out, String err) {}
+    private Sdex.Result sdex(Map<String, String> env, String... args) { return Sdex.run(dir, env, args); }
 
-    private Result sdex(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                env, dir);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private Result sdex(String... args) { return sdex(Map.of(), args); }
+    private Sdex.Result sdex(String... args) { return sdex(Map.of(), args); }
 
     private String script(String name, String sweep) throws IOException {
         Path p = dir.resolve(name);
@@ -59,7 +48,7 @@ class SweepCommandTest {
                         grid 'sample.solver': ['ddim', 'dpm_solver_pp'], 'sde.betaMax': [10, 20.5]
                         zip 'sample.n': [100, 300], 'sample.eps': [1e-3, 2e-3]
                 """);
-        Result r = sdex("sweep", s, "--list", "--grid", "sample.steps=5,7");
+        Sdex.Result r = sdex("sweep", s, "--list", "--grid", "sample.steps=5,7");
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("16 points, all valid")
@@ -77,8 +66,8 @@ class SweepCommandTest {
                             choice 'sample.solver', ['ddim', 'edm_heun']
                         }
                 """);
-        Result a = sdex("sweep", s, "--list");
-        Result b = sdex("sweep", s, "--list");
+        Sdex.Result a = sdex("sweep", s, "--list");
+        Sdex.Result b = sdex("sweep", s, "--list");
         assertThat(a.code()).as(a.err()).isZero();
         assertThat(a.out()).isEqualTo(b.out()).contains("6 points, all valid");
         for (String line : a.out().lines().filter(l -> l.startsWith("0")).toList()) {
@@ -93,7 +82,7 @@ class SweepCommandTest {
     @Test
     void anInvalidPointIsOneLineWithItsIndexAndNothingIsWritten() throws IOException {
         String s = script("bad.groovy", "        grid 'sample.steps': [10, -3]");
-        Result r = sdex("sweep", s, "--dir", dir.resolve("out").toString());
+        Sdex.Result r = sdex("sweep", s, "--dir", dir.resolve("out").toString());
         assertThat(r.code()).isEqualTo(ExitCode.USER_ERROR);
         assertThat(r.err().lines().count()).isEqualTo(1);
         assertThat(r.err()).startsWith("error: bad.groovy:7: sweep point 1 (sample.steps=-3): ").contains("steps");
@@ -102,30 +91,30 @@ class SweepCommandTest {
 
     @Test
     void aSettingThatIsNotThereIsOneLineNamingWhatIsAccepted() throws IOException {
-        Result unknown = sdex("sweep", script("typo.groovy", "        grid 'sample.stpes': [10, 20]"), "--list");
+        Sdex.Result unknown = sdex("sweep", script("typo.groovy", "        grid 'sample.stpes': [10, 20]"), "--list");
         assertThat(unknown.code()).isEqualTo(ExitCode.USER_ERROR);
         assertThat(unknown.err()).hasLineCount(1).contains("sweep point 0 (sample.stpes=10)").contains("stpes").contains("steps");
 
         // vp has betaMin and betaMax; sigmaMax belongs to ve
-        Result param = sdex("sweep", script("param.groovy", "        grid 'sde.sigmaMax': [10, 20]"), "--list");
+        Sdex.Result param = sdex("sweep", script("param.groovy", "        grid 'sde.sigmaMax': [10, 20]"), "--list");
         assertThat(param.code()).isEqualTo(ExitCode.USER_ERROR);
         assertThat(param.err()).hasLineCount(1).contains("sweep point 0 (sde.sigmaMax=10)").contains("sigmaMax").contains("betaMax");
     }
 
     @Test
     void anEmptyGridOrAnUnknownSweepKeywordIsOneLineAtTheScriptLine() throws IOException {
-        Result empty = sdex("sweep", script("empty.groovy", "        grid 'sample.steps': []"), "--list");
+        Sdex.Result empty = sdex("sweep", script("empty.groovy", "        grid 'sample.steps': []"), "--list");
         assertThat(empty.code()).isEqualTo(ExitCode.USER_ERROR);
         assertThat(empty.err()).hasLineCount(1).startsWith("error: empty.groovy:8: 'sample.steps' has no values");
 
-        Result keyword = sdex("sweep", script("kw.groovy", "        grids 'sample.steps': [1]"), "--list");
+        Sdex.Result keyword = sdex("sweep", script("kw.groovy", "        grids 'sample.steps': [1]"), "--list");
         assertThat(keyword.code()).isEqualTo(ExitCode.USER_ERROR);
         assertThat(keyword.err()).hasLineCount(1).startsWith("error: kw.groovy:8: unknown keyword 'grids' in sweep. Accepted: grid, zip, random, slurm, k8s");
 
-        Result zip = sdex("sweep", script("zip.groovy", "        zip 'sample.steps': [1, 2], 'sample.n': [10]"), "--list");
+        Sdex.Result zip = sdex("sweep", script("zip.groovy", "        zip 'sample.steps': [1, 2], 'sample.n': [10]"), "--list");
         assertThat(zip.err()).hasLineCount(1).contains("zip.groovy:8: zip needs lists of one length");
 
-        Result none = sdex("sweep", script("none.groovy", ""), "--list");
+        Sdex.Result none = sdex("sweep", script("none.groovy", ""), "--list");
         assertThat(none.err()).hasLineCount(1).contains("none.groovy:7: the sweep has nothing to sweep");
     }
 
@@ -133,7 +122,7 @@ class SweepCommandTest {
     void slurmWithoutSbatchOnThePathSubmitsNothing() throws IOException {
         String s = script("slurm.groovy", "        grid 'sample.steps': [5, 10]");
         Path out = dir.resolve("slurm-sweep");
-        Result r = sdex(Map.of("PATH", dir.resolve("no-bin").toString()), "sweep", s, "--executor", "slurm", "--dir", out.toString());
+        Sdex.Result r = sdex(Map.of("PATH", dir.resolve("no-bin").toString()), "sweep", s, "--executor", "slurm", "--dir", out.toString());
         assertThat(r.code()).isEqualTo(ExitCode.USER_ERROR);
         assertThat(r.err()).hasLineCount(1).startsWith("error: --executor slurm: sbatch is not on the PATH");
         assertThat(out).doesNotExist();
@@ -143,23 +132,23 @@ class SweepCommandTest {
     void localRunsEveryPointThenOnlyTheUnfinishedOnesAndReportsThem() throws IOException {
         String s = script("local.groovy", "        grid 'sample.solver': ['ddim', 'dpm_solver_pp'], 'sample.steps': [4, 16]");
         Path out = dir.resolve("local-sweep");
-        Result run = sdex("sweep", s, "--dir", out.toString(), "--parallel", "2");
+        Sdex.Result run = sdex("sweep", s, "--dir", out.toString(), "--parallel", "2");
         assertThat(run.code()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("running 4 of 4 points, 2 at a time with 1 thread each").contains("all 4 points done");
 
-        Result status = sdex("sweep", "status", out.toString());
+        Sdex.Result status = sdex("sweep", "status", out.toString());
         assertThat(status.code()).isZero();
         assertThat(status.out()).containsPattern("(?m)^000-ddim-4\\s+done\\s+1\\s").contains("4 done");
 
         // a rerun of a finished index does nothing; a resubmission runs only what is unfinished
-        Result again = sdex("sweep", "task", out.toString(), "--index", "2");
+        Sdex.Result again = sdex("sweep", "task", out.toString(), "--index", "2");
         assertThat(again.out()).contains("point 002-dpm_solver_pp-4 is done; nothing to do");
         deleteTree(out.resolve("003-dpm_solver_pp-16"));
-        Result resubmit = sdex("sweep", s, "--dir", out.toString(), "--parallel", "1");
+        Sdex.Result resubmit = sdex("sweep", s, "--dir", out.toString(), "--parallel", "1");
         assertThat(resubmit.code()).as(resubmit.err()).isZero();
         assertThat(resubmit.out()).contains("3 of 4 points are done already").contains("running 1 of 4 points");
 
-        Result report = sdex("sweep", "report", out.toString(), "--x", "sample.steps");
+        Sdex.Result report = sdex("sweep", "report", out.toString(), "--x", "sample.steps");
         assertThat(report.code()).as(report.err()).isZero();
         List<String> csv = Files.readAllLines(out.resolve("report.csv"));
         assertThat(csv.get(0)).isEqualTo("point,state,sample.solver,sample.steps,slicedWasserstein,nfe,seconds");
@@ -192,10 +181,10 @@ class SweepCommandTest {
                 }
                 """);
         Path out = dir.resolve("diverging-sweep");
-        Result run = sdex("sweep", p.toString(), "--dir", out.toString());
+        Sdex.Result run = sdex("sweep", p.toString(), "--dir", out.toString());
         assertThat(run.code()).isEqualTo(ExitCode.FAILURE);
         assertThat(run.err()).hasLineCount(1).contains("1 of 1 points failed; see sdex sweep status");
-        Result status = sdex("sweep", "status", out.toString());
+        Sdex.Result status = sdex("sweep", "status", out.toString());
         assertThat(status.out()).containsPattern("(?m)^000-\\S+\\s+failed\\s+1\\s+training diverged at step \\d+: ")
                 .contains("1 failed");
     }
@@ -206,7 +195,7 @@ class SweepCommandTest {
         String a = script("a.groovy", "        grid 'sample.steps': [5]");
         assertThat(sdex("sweep", a, "--dir", out.toString(), "--executor", "k8s", "--image", "sdex:1", "--claim", "c").code()).isZero();
         String b = script("b.groovy", "        grid 'sample.steps': [6]");
-        Result r = sdex("sweep", b, "--dir", out.toString(), "--executor", "k8s", "--image", "sdex:1", "--claim", "c");
+        Sdex.Result r = sdex("sweep", b, "--dir", out.toString(), "--executor", "k8s", "--image", "sdex:1", "--claim", "c");
         assertThat(r.code()).isEqualTo(ExitCode.USER_ERROR);
         assertThat(r.err()).hasLineCount(1).contains("holds the sweep of a.groovy").contains("choose another --dir");
     }
@@ -218,7 +207,7 @@ class SweepCommandTest {
                         k8s { image 'registry.example/sdex:0.1'; claim 'sweeps-pvc'; cpu 2; memory '3Gi'; parallelism 2 }
                 """);
         Path out = dir.resolve("k8s-sweep");
-        Result r = sdex("sweep", s, "--executor", "k8s", "--dir", out.toString());
+        Sdex.Result r = sdex("sweep", s, "--executor", "k8s", "--dir", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("kubectl apply -f");
         JsonNode job = JSON.readTree(out.resolve("k8s/job.json").toFile());

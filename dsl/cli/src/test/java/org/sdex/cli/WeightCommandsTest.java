@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,22 +20,14 @@ import org.sdex.testing.PythonTorch;
 class WeightCommandsTest {
     @TempDir Path dir;
 
-    record Result(int code, String out, String err) {}
-
-    private Result sdex(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), dir);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
+    private Sdex.Result sdex(String... args) { return Sdex.run(dir, Map.of(), args); }
 
     @Test
     void convertsAScoreSdeCheckpointsEmaToSafetensorsAndBackToAStateDictTorchLoads() throws Exception {
         PythonTorch.assume("torch");
         Path ckpt = dir.resolve("checkpoint_3.pth");
         PythonTorch.run(dir, "torch_files.py", "synthetic", ckpt.toString());
-        Result r = sdex("convert", ckpt.toString(), dir.resolve("ema.safetensors").toString());
+        Sdex.Result r = sdex("convert", ckpt.toString(), dir.resolve("ema.safetensors").toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("checkpoint_3.pth: 6 tensors");
         Map<String, HostTensor> st = Safetensors.read(dir.resolve("ema.safetensors")).tensors();
@@ -66,11 +55,11 @@ class WeightCommandsTest {
         PythonTorch.assume("torch");
         Path marker = dir.resolve("ran");
         PythonTorch.run(dir, "torch_files.py", "hostile", dir.resolve("h").toString(), marker.toString());
-        Result r = sdex("convert", dir.resolve("h/reduce_system.pth").toString(), dir.resolve("out.safetensors").toString());
+        Sdex.Result r = sdex("convert", dir.resolve("h/reduce_system.pth").toString(), dir.resolve("out.safetensors").toString());
         assertThat(r.code()).isEqualTo(ExitCode.USER_ERROR);
         assertThat(r.err().strip()).startsWith("error: reduce_system.pth: refers to").doesNotContain("\n").doesNotContain("Exception");
         Files.write(dir.resolve("cut.pth"), new byte[] {'P', 'K', 3, 4, 0, 0});
-        Result cut = sdex("convert", dir.resolve("cut.pth").toString(), dir.resolve("out.safetensors").toString());
+        Sdex.Result cut = sdex("convert", dir.resolve("cut.pth").toString(), dir.resolve("out.safetensors").toString());
         assertThat(cut.code()).isEqualTo(ExitCode.USER_ERROR);
         assertThat(cut.err()).contains("cut.pth: corrupt or truncated zip archive");
         assertThat(marker).doesNotExist();
@@ -89,16 +78,16 @@ class WeightCommandsTest {
         PythonTorch.run(dir, "fid_inception.py", "inception.pth", "probe.npy", "probe_features.npy");
         Npy.write(new Rng(2).uniform(DataType.FLOAT, 6, 1, 28, 28), dir.resolve("samples.npy"));
         Npy.write(new Rng(3).uniform(DataType.FLOAT, 12, 1, 28, 28), dir.resolve("reference.npy"));
-        Result r = sdex("eval", dir.resolve("samples.npy").toString(), dir.resolve("reference.npy").toString(),
+        Sdex.Result r = sdex("eval", dir.resolve("samples.npy").toString(), dir.resolve("reference.npy").toString(),
                 "--inception", dir.resolve("inception.pth").toString(), "--kid-subsets", "5", "--batch", "6");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("\\| samples vs reference \\| 6 \\| [0-9.]+ \\| -?[0-9.]+ ± [0-9.]+ \\|")
                 .containsPattern("\\| reference vs reference \\(disjoint halves, same n\\) \\| 6 \\|");
-        Result range = sdex("eval", dir.resolve("samples.npy").toString(), dir.resolve("reference.npy").toString(),
+        Sdex.Result range = sdex("eval", dir.resolve("samples.npy").toString(), dir.resolve("reference.npy").toString(),
                 "--inception", dir.resolve("inception.pth").toString(), "--range", "-1,0");
         assertThat(range.code()).isEqualTo(ExitCode.USER_ERROR);
         assertThat(range.err()).contains("samples.npy: values lie in").contains("outside --range -1.0,0.0");
-        Result none = sdex("eval", dir.resolve("samples.npy").toString(), dir.resolve("reference.npy").toString(),
+        Sdex.Result none = sdex("eval", dir.resolve("samples.npy").toString(), dir.resolve("reference.npy").toString(),
                 "--inception", dir.resolve("missing.pth").toString());
         assertThat(none.err()).contains("missing.pth: no such file; FID needs the Inception weights pt_inception-2015-12-05-6726825d.pth");
     }
