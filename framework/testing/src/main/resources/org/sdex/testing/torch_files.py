@@ -68,6 +68,8 @@ def hostile(out_dir, marker):
     torch.save({'w': torch.ones(2), 'x': Payload('touch ' + marker)}, os.path.join(out_dir, 'reduce_system.pth'))
     torch.save(collections.OrderedDict(w=Eval("open(%r, 'w').write('x')" % marker)), os.path.join(out_dir, 'reduce_eval.pth'))
     torch.save({'w': np.ones(3)}, os.path.join(out_dir, 'numpy_array.pth'))
+    # legal in PyTorch: a view of one stored value with 2**31 elements (stride 0)
+    torch.save({'w': torch.zeros(1).expand(2 ** 31)}, os.path.join(out_dir, 'expanded.pth'))
 
 
 def load(path, out):

@@ -133,7 +133,11 @@ public final class TorchFile {
             throw new WeightFileException(name + ": a tensor reaches past the end of storage '" + s.key() + "'");
         }
         int k = s.dtype().size();
-        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(numel * k));
+        // a view may be larger than its storage (stride 0: an expanded tensor); past one Java array it is refused
+        if (numel > (Integer.MAX_VALUE - 8) / k) {
+            throw new WeightFileException(name + ": a tensor of " + numel + " elements is larger than sdex reads (2 GB per tensor)");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) (numel * k));
         int[] idx = new int[size.length];
         for (long i = 0; i < numel; i++) {
             long at = offset;

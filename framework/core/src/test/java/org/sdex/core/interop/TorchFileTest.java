@@ -70,6 +70,9 @@ class TorchFileTest {
                 .hasMessageMatching(".*refers to (builtins|__builtin__)\\.eval;.*");
         assertThatThrownBy(() -> TorchFile.read(dir.resolve("hostile/numpy_array.pth")))
                 .hasMessageContaining("refers to numpy.");
+        // a 4-byte storage viewed as 2**31 values: refused in one line, not an 8 GB allocation
+        assertThatThrownBy(() -> TorchFile.read(dir.resolve("hostile/expanded.pth"))).isInstanceOf(WeightFileException.class)
+                .hasMessage("expanded.pth: a tensor of 2147483648 elements is larger than sdex reads (2 GB per tensor)");
         assertThat(marker).doesNotExist();
     }
 
