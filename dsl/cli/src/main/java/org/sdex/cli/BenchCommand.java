@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.sdex.core.bench.NetworkBenchmark;
-import org.sdex.core.bench.SamplerComparison;
-import org.sdex.core.bench.SamplingOverhead;
+import org.sdex.bench.NetworkBenchmark;
+import org.sdex.bench.SamplerComparison;
+import org.sdex.bench.SamplingOverhead;
 import org.sdex.core.plugin.PluginRegistry;
 import org.sdex.spi.PluginKind;
 

@@ -10,10 +10,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sdex.core.error.SdexException;
-import org.sdex.core.metrics.FrechetDistance;
-import org.sdex.core.metrics.InceptionFeatures;
-import org.sdex.core.metrics.KernelInceptionDistance;
 import org.sdex.core.run.Npy;
+import org.sdex.metrics.FrechetDistance;
+import org.sdex.metrics.InceptionFeatures;
+import org.sdex.metrics.KernelInceptionDistance;
 import org.sdex.spi.random.Rng;
 
 /**

@@ -13,12 +13,12 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.ParseException;
+import org.sdex.backend.NativeBackend;
 import org.sdex.core.error.ComputeFailure;
 import org.sdex.core.error.SdexException;
 import org.sdex.core.run.Preemption;
 import org.sdex.core.train.TrainingStopped;
 import org.sdex.spi.ParamException;
-import org.sdex.spi.backend.NativeBackend;
 import org.slf4j.LoggerFactory;
 
 /**

@@ -2,9 +2,9 @@ package org.sdex.testing;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sdex.spi.oracle.GaussianMixture;
-import org.sdex.spi.oracle.SlicedWasserstein;
 import org.sdex.spi.random.Rng;
+import org.sdex.toolkit.oracle.GaussianMixture;
+import org.sdex.toolkit.oracle.SlicedWasserstein;
 
 /** Statistics for comparing samples with a known distribution: moments, mode weights, sliced Wasserstein. */
 public final class SampleStats {

@@ -1,13 +1,14 @@
 package org.sdex.core.plugin;
 
 /**
- * Parent of every plugin jar's class loader: shows the plugin the JDK, the SPI and the libraries
- * the SPI exposes in its signatures (ND4J, JavaCPP, SLF4J), and nothing else of sdex. A plugin
+ * Parent of every plugin jar's class loader: shows the plugin the JDK, the SPI, the toolkit (the
+ * Gaussian-mixture oracle) and the libraries the SPI exposes in its signatures (ND4J, JavaCPP,
+ * SLF4J), and nothing else of sdex. A plugin
  * thus cannot come to depend on kernel internals, and its own dependencies cannot clash with ours.
  */
 final class SpiOnlyClassLoader extends ClassLoader {
     private static final String[] VISIBLE = {
-        "org.sdex.spi.", "org.nd4j.", "org.bytedeco.", "org.slf4j.",
+        "org.sdex.spi.", "org.sdex.toolkit.", "org.nd4j.", "org.bytedeco.", "org.slf4j.",
     };
 
     private final ClassLoader kernel;
@@ -22,7 +23,7 @@ final class SpiOnlyClassLoader extends ClassLoader {
         for (String prefix : VISIBLE) {
             if (name.startsWith(prefix)) return kernel.loadClass(name);
         }
-        throw new ClassNotFoundException(name + " (plugins see only the sdex SPI, ND4J and SLF4J)");
+        throw new ClassNotFoundException(name + " (plugins see only the sdex SPI and toolkit, ND4J and SLF4J)");
     }
 
     @Override

@@ -22,7 +22,8 @@ import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.model.NetworkModel;
 import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.ScoreFunction;
-import org.sdex.spi.oracle.SlicedWasserstein;
+import org.sdex.toolkit.oracle.GaussianMixture;
+import org.sdex.toolkit.oracle.SlicedWasserstein;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
 import org.slf4j.Logger;
@@ -162,7 +163,7 @@ public final class ExperimentRunner {
         // where the data knows its support (the checkerboard's dark squares): the share of samples on it
         data.fractionInSupport(samples).ifPresent(f -> m.put("fractionInSupport", f));
         // where the data has an exact oracle: the distance to as many exact draws (sweep reports rank by it)
-        data.mixture().filter(gm -> (Boolean) m.get("finite") && samples.size(0) > 1).ifPresent(gm ->
+        data.mixture().map(GaussianMixture::new).filter(gm -> (Boolean) m.get("finite") && samples.size(0) > 1).ifPresent(gm ->
                 m.put("slicedWasserstein", SlicedWasserstein.distance(samples.castTo(DataType.DOUBLE),
                         gm.sample((int) samples.size(0), new Rng(ORACLE_SEED), DataType.DOUBLE), 64, 11)));
         m.putAll(plan.sampling().describe());

@@ -19,10 +19,10 @@ import org.sdex.core.plot.ImageGrid;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.data.PixelRange;
 import org.sdex.spi.model.DifferentiableScore;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.OdeSolver;
 import org.sdex.spi.sde.Sde;
+import org.sdex.toolkit.oracle.GaussianMixture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +89,7 @@ final class LikelihoodStage {
                 m.put("logpStdErr", se);
                 m.put("nfe", r.nfe());
                 m.put("nfeMax", r.nfeMax());
-                Optional<GaussianMixture> mixture = trainData.mixture();
+                Optional<GaussianMixture> mixture = trainData.mixture().map(GaussianMixture::new);
                 if (mixture.isPresent()) {
                     // the oracle: the closed-form density of the mixture pushed to time eps. The ODE
                     // carries p_eps onto the true p_T, so with log p_T in closed form in place of the

@@ -10,9 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sdex.core.train.Fixtures;
 import org.sdex.plugins.sde.VpSde;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /**
  * Bits per dimension: the offsets (8 for [0,1] data, 7 for centred data), agreement with the exact

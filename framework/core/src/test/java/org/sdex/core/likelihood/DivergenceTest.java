@@ -16,9 +16,9 @@ import org.sdex.plugins.sde.SubVpSde;
 import org.sdex.plugins.sde.VeSde;
 import org.sdex.plugins.sde.VpSde;
 import org.sdex.spi.model.DifferentiableScore;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /** The divergence strategies: the exact trace, Hutchinson's unbiasedness, probes per example. */
 class DivergenceTest {

@@ -15,9 +15,9 @@ import org.sdex.plugins.sde.VeSde;
 import org.sdex.plugins.sde.VpSde;
 import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.NetworkModel;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /**
  * The trained network's input-VJP (through a second SameDiff graph whose input is a variable)

@@ -13,11 +13,11 @@ import org.sdex.spi.Params;
 import org.sdex.spi.model.AnalyticModel;
 import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.ModelContext;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.OdeSolver;
 import org.sdex.spi.sampling.OdeSolverPlugin;
 import org.sdex.spi.sde.Sde;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /** Ground truth for the likelihood tests: random Gaussian mixtures, their exact scores, the rk45 solver. */
 final class Oracle {

@@ -13,9 +13,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sdex.core.train.Fixtures;
 import org.sdex.plugins.sde.VpSde;
 import org.sdex.spi.model.DifferentiableScore;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /**
  * Exact-trace log-likelihoods of mixture points through the probability-flow ODE with the exact

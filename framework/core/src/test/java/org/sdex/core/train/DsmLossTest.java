@@ -18,9 +18,9 @@ import org.sdex.core.config.TrainSettings;
 import org.sdex.plugins.sde.VeSde;
 import org.sdex.plugins.sde.VpSde;
 import org.sdex.spi.model.NetworkModel;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /**
  * The training loss, end to end (draws, perturbation, graph), equals the reference's continuous

@@ -11,9 +11,9 @@ import org.sdex.spi.Params;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.model.NetworkModel;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
+import org.sdex.toolkit.oracle.GaussianMixture;
 import org.slf4j.LoggerFactory;
 
 /** Shared test pieces: a mixture dataset, settings with overrides, an mlp network. */
@@ -36,7 +36,7 @@ public final class Fixtures {
 
         @Override public INDArray sample(int n, Rng rng) { return gmm.sample(n, rng, type); }
 
-        @Override public java.util.Optional<GaussianMixture> mixture() { return java.util.Optional.of(gmm); }
+        @Override public java.util.Optional<org.sdex.spi.data.MixtureParameters> mixture() { return java.util.Optional.of(gmm.parameters()); }
     }
 
     public static final GaussianMixture GAUSSIAN_2D = new GaussianMixture(new double[] {1},

@@ -18,9 +18,9 @@ import org.sdex.core.error.SdexException;
 import org.sdex.plugins.sde.VpSde;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.model.ScoreFunction;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /** Training the mlp: it learns the score, repeats itself exactly for a seed, and resumes exactly. */
 class TrainerTest {

@@ -4,7 +4,6 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 
 /** A source of training examples: a distribution to draw from, or a finite data set. */
@@ -45,6 +44,9 @@ public interface Dataset {
      */
     default OptionalDouble fractionInSupport(INDArray samples) { return OptionalDouble.empty(); }
 
-    /** The exact density when the data is a Gaussian mixture: the ground truth for tests and the {@code exact} model. */
-    default Optional<GaussianMixture> mixture() { return Optional.empty(); }
+    /**
+     * The exact distribution when the data is a Gaussian mixture: the ground truth for tests, the
+     * {@code exact} model and the likelihood oracle (computed by the toolkit's {@code GaussianMixture}).
+     */
+    default Optional<MixtureParameters> mixture() { return Optional.empty(); }
 }

@@ -2,7 +2,6 @@ package org.sdex.spi.sde;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sdex.spi.random.Rng;
 
 /**
@@ -63,10 +62,5 @@ public abstract class Sde {
     public Discretization discretize(double t, int n) {
         double dt = T() / n;
         return new Discretization(driftCoefficient(t) * dt, diffusion(t) * Math.sqrt(dt));
-    }
-
-    /** Broadcasts a scalar over a batch as a column of the right dtype, for conditioning inputs. */
-    public static INDArray column(double value, long batch, DataType type) {
-        return Nd4j.valueArrayOf(new long[] {batch}, value, type);
     }
 }

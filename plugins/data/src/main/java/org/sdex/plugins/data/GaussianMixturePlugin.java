@@ -12,8 +12,9 @@ import org.sdex.spi.Params;
 import org.sdex.spi.data.DataContext;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.data.DatasetPlugin;
-import org.sdex.spi.oracle.GaussianMixture;
+import org.sdex.spi.data.MixtureParameters;
 import org.sdex.spi.random.Rng;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /**
  * {@code gmm}: a Gaussian mixture in any dimension with explicit weights, means and covariances (or
@@ -60,7 +61,7 @@ public final class GaussianMixturePlugin implements DatasetPlugin {
 
             @Override public INDArray sample(int n, Rng rng) { return mixture.sample(n, rng, type); }
 
-            @Override public Optional<GaussianMixture> mixture() { return Optional.of(mixture); }
+            @Override public Optional<MixtureParameters> mixture() { return Optional.of(mixture.parameters()); }
 
             @Override public String toString() { return "'gmm'"; }
         };

@@ -16,9 +16,9 @@ import org.sdex.spi.Params;
 import org.sdex.spi.data.DataContext;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.data.DatasetPlugin;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.testing.SampleStats;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 class DatasetsTest {
     private static final DataContext CTX = new DataContext(Path.of("."), DataType.DOUBLE, "train");
@@ -150,7 +150,7 @@ class DatasetsTest {
                 "covariances", List.of(
                         List.of(List.of(0.5, 0.1, 0), List.of(0.1, 0.3, 0), List.of(0, 0, 0.2)),
                         List.of(List.of(0.2, 0, 0), List.of(0, 0.4, -0.1), List.of(0, -0.1, 0.3)))));
-        GaussianMixture gm = d.mixture().orElseThrow();
+        GaussianMixture gm = d.mixture().map(GaussianMixture::new).orElseThrow();
         // the mixture is the one written down
         assertThat(gm.weights()).containsExactly(0.2, 0.8);
         assertThat(gm.mean(1)).containsExactly(1, 1, 0);
@@ -174,11 +174,11 @@ class DatasetsTest {
 
     @Test
     void gmmDefaultsAndIsotropicStd() {
-        GaussianMixture gm = open(new GaussianMixturePlugin(), Map.of()).mixture().orElseThrow();
+        GaussianMixture gm = open(new GaussianMixturePlugin(), Map.of()).mixture().map(GaussianMixture::new).orElseThrow();
         assertThat(gm.components()).isEqualTo(8);
         assertThat(gm.covariance(3)[0][0]).isCloseTo(0.25, offset(1e-12));
         GaussianMixture two = open(new GaussianMixturePlugin(), Map.of("means", List.of(List.of(0), List.of(3)), "std", List.of(1, 2)))
-                .mixture().orElseThrow();
+                .mixture().map(GaussianMixture::new).orElseThrow();
         assertThat(two.covariance(1)[0][0]).isCloseTo(4.0, offset(1e-12));
         assertThat(two.weights()).containsExactly(0.5, 0.5);
     }

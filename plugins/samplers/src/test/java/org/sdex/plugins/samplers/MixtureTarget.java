@@ -14,10 +14,10 @@ import org.sdex.spi.data.Dataset;
 import org.sdex.spi.model.AnalyticModel;
 import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.model.ScoreFunction;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
 import org.sdex.testing.SampleStats;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /**
  * A Gaussian-mixture data set (the {@code gmm} plugin, any dimension) as the target of a sampler
@@ -50,7 +50,7 @@ final class MixtureTarget {
     private MixtureTarget(String name, Dataset data, int samples) {
         this.name = name;
         this.data = data;
-        this.mixture = data.mixture().orElseThrow();
+        this.mixture = data.mixture().map(GaussianMixture::new).orElseThrow();
         this.samples = samples;
         this.dim = mixture.dim();
         this.components = mixture.components();

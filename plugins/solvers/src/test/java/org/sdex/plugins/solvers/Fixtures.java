@@ -7,12 +7,12 @@ import org.sdex.plugins.sde.VeSdePlugin;
 import org.sdex.plugins.sde.VpSdePlugin;
 import org.sdex.spi.Params;
 import org.sdex.spi.model.ScoreFunction;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.SolverContext;
 import org.sdex.spi.sampling.SolverPlugin;
 import org.sdex.spi.sde.Sde;
 import org.sdex.spi.sde.SdePlugin;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /** What the solver tests share: the built-in SDEs with default parameters, exact scores, running a solver. */
 final class Fixtures {

@@ -24,11 +24,11 @@ import org.sdex.spi.data.Dataset;
 import org.sdex.spi.model.AnalyticModel;
 import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.model.ScoreFunction;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.ReverseSde;
 import org.sdex.spi.sde.Sde;
 import org.sdex.testing.SampleStats;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /**
  * The solvers with the {@code exact} score on the 3-component mixture of the samplers' acceptance
@@ -81,7 +81,7 @@ class MixtureQualityTest {
     static final int CONVERGED_STEPS = 200;
 
     static final Dataset DATA = gmm();
-    static final GaussianMixture MIXTURE = DATA.mixture().orElseThrow();
+    static final GaussianMixture MIXTURE = DATA.mixture().map(GaussianMixture::new).orElseThrow();
     static double[] floor;
     static INDArray reference;
     static double swMean, swSd, swDifferenceSd;

@@ -11,9 +11,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /**
  * The deterministic solvers against the exact solution of the probability-flow ODE. For Gaussian

@@ -8,7 +8,7 @@ import org.sdex.spi.model.AnalyticModel;
 import org.sdex.spi.model.Model;
 import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.model.ModelPlugin;
-import org.sdex.spi.oracle.GaussianMixture;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /**
  * {@code exact}: the analytic score of a Gaussian-mixture dataset pushed through the SDE. Nothing to
@@ -21,7 +21,7 @@ public final class ExactModelPlugin implements ModelPlugin {
 
     @Override
     public Model create(Params params, ModelContext ctx) {
-        GaussianMixture mixture = ctx.dataset().mixture().orElseThrow(() -> new ParamException(null,
+        GaussianMixture mixture = ctx.dataset().mixture().map(GaussianMixture::new).orElseThrow(() -> new ParamException(null,
                 "model 'exact' needs data with a known density (data 'gmm'); got data " + describe(ctx.dataset())));
         ExactScore score = new ExactScore(mixture, ctx.sde());
         return (AnalyticModel) () -> score;

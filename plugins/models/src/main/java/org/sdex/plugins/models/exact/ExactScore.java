@@ -2,8 +2,8 @@ package org.sdex.plugins.models.exact;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.spi.model.DifferentiableScore;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.sde.Sde;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /**
  * Score of the mixture's marginal at time t, with its input-Jacobian in closed form (the Hessian of

@@ -26,9 +26,9 @@ import org.sdex.spi.data.Dataset;
 import org.sdex.spi.model.AnalyticModel;
 import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.ModelContext;
-import org.sdex.spi.oracle.GaussianMixture;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
+import org.sdex.toolkit.oracle.GaussianMixture;
 
 /** The exact score is the gradient of the exact log-density: checked by central finite differences. */
 class ExactScoreTest {
@@ -72,7 +72,7 @@ class ExactScoreTest {
         Dataset data = mixture(d);
         AnalyticModel model = (AnalyticModel) new ExactModelPlugin().create(Params.of(new ExactModelPlugin(), Map.of()),
                 new ModelContext(sde, data, data.shape(), DataType.DOUBLE, new Rng(0)));
-        GaussianMixture gm = data.mixture().orElseThrow();
+        GaussianMixture gm = data.mixture().map(GaussianMixture::new).orElseThrow();
         for (double t : new double[] {0.01, 0.2, 0.5, 0.9}) {
             GaussianMixture pt = gm.at(sde, t);
             INDArray x = pt.sample(20, new Rng(7), DataType.DOUBLE);
@@ -106,7 +106,7 @@ class ExactScoreTest {
                 new ModelContext(sde, data, data.shape(), DataType.DOUBLE, new Rng(0)));
         assertThat(model.score()).isInstanceOf(DifferentiableScore.class);
         DifferentiableScore score = (DifferentiableScore) model.score();
-        GaussianMixture gm = data.mixture().orElseThrow();
+        GaussianMixture gm = data.mixture().map(GaussianMixture::new).orElseThrow();
         for (double t : new double[] {1e-5, 0.01, 0.2, 0.5, 0.9}) {
             GaussianMixture pt = gm.at(sde, t);
             // points between the components too, where responsibilities change fastest
@@ -159,7 +159,7 @@ class ExactScoreTest {
         Sde sde = new VeSde(0.01, 50);
         AnalyticModel model = (AnalyticModel) new ExactModelPlugin().create(Params.of(new ExactModelPlugin(), Map.of()),
                 new ModelContext(sde, data, data.shape(), DataType.DOUBLE, new Rng(0)));
-        GaussianMixture gm = data.mixture().orElseThrow();
+        GaussianMixture gm = data.mixture().map(GaussianMixture::new).orElseThrow();
         INDArray x = gm.sample(5, new Rng(3), DataType.DOUBLE);
         // the per-t cache must never hand back another time's mixture
         for (double t : new double[] {0.3, 0.3, 0.7, 0.3, 0.7}) {
