@@ -12,7 +12,9 @@ public non-sealed interface NetworkModel extends Model {
     /**
      * Adds the network to {@code sd}. {@code x} has shape [B, data shape...] and {@code noiseLabel}
      * shape [B] (see {@link org.sdex.spi.sde.NoiseLabel}); returns an output of x's shape. Trainable
-     * weights are created with {@code sd.var} and initialised from the context's seeded {@code Rng}.
+     * weights are created with {@code sd.var} under fixed names and initialised from the context's
+     * seeded {@code Rng}, the same on every call: the kernel may define the network more than once
+     * (a training graph, an input-VJP graph), and all of them compute with one set of weights.
      */
     SDVariable define(SameDiff sd, SDVariable x, SDVariable noiseLabel);
 
@@ -30,25 +32,13 @@ public non-sealed interface NetworkModel extends Model {
     /**
      * How weight {@code name} is laid out in the graph relative to the tensor of the same name in
      * the reference implementation: {@code stored = reference.permute(axes)}, or null when they are
-     * the same. A network may store weights in the layout its kernels read (convolution weights as
-     * [kh, kw, in, out] rather than PyTorch's [out, in, kh, kw]) so that no pass copies them; the
-     * kernel converts at the boundaries where weights meet other implementations (npy export for
-     * PyTorch, reference weights). Asked after {@link #define}.
+     * the same (the default). A network whose weights are stored in another layout than the
+     * reference's (convolution weights as [kh, kw, in, out] rather than PyTorch's [out, in, kh, kw])
+     * says so here; the kernel converts where weights meet other implementations (npy export for
+     * PyTorch, reference checkpoints). Asked after {@link #define}.
      */
     default int[] storedAxes(String name) {
         return null;
-    }
-
-    /**
-     * Whether {@link #define} and {@link #defineForTraining} use a weight the graph already has
-     * under the weight's name (a variable or a constant) instead of creating it, drawing from the
-     * generator as if they had created it. The kernel then defines the weights of its second
-     * graphs (the training graph with dropout, the input-VJP graph) as the first graph's arrays
-     * before the network, so that no initial values are made for them (a whole network's weights
-     * per graph). By default false: such graphs get their own weights first, then the first graph's arrays.
-     */
-    default boolean reusesDefinedWeights() {
-        return false;
     }
 
     /** Whether {@link #defineForTraining} differs from {@link #define} (the kernel then builds a second graph). */

@@ -108,9 +108,10 @@ final class Layers {
     }
 
     /**
-     * A trainable variable holding {@code init}'s values. SameDiff's array holder stores a copy, so
-     * {@code init} is closed at once: left to the collector, a graph's initial values stayed
-     * resident beside the weights (247 MB for the CIFAR config, per graph built).
+     * A trainable variable holding {@code init}'s values. SameDiff's array holder stores a copy (or,
+     * in the kernel's second graphs, the first graph's array), so {@code init} is closed at once:
+     * left to the collector, a graph's initial values stayed resident beside the weights (247 MB for
+     * the CIFAR config, per graph built).
      */
     SDVariable weight(String name, INDArray init) {
         SDVariable v = sd.var(name, init);
@@ -118,23 +119,9 @@ final class Layers {
         return v;
     }
 
-    /**
-     * The weight {@code name}: the graph's own when the kernel defined it before the network (it
-     * shares one set of weight arrays between graphs, see {@link org.sdex.spi.model.NetworkModel#reusesDefinedWeights});
-     * then the generator still advances by the {@code draws} values {@code init} would have taken,
-     * so every later draw is the same as in a graph built from scratch. Else a new variable of {@code init}.
-     */
-    SDVariable weight(String name, long draws, java.util.function.Supplier<INDArray> init) {
-        if (sd.hasVariable(name)) {
-            for (long i = 0; i < draws; i++) rng.nextDouble();
-            return sd.getVariable(name);
-        }
-        return weight(name, init.get());
-    }
+    SDVariable zeros(String name, long n) { return weight(name, Nd4j.zeros(type, n)); }
 
-    SDVariable zeros(String name, long n) { return weight(name, 0, () -> Nd4j.zeros(type, n)); }
-
-    SDVariable ones(String name, long n) { return weight(name, 0, () -> Nd4j.ones(type, n)); }
+    SDVariable ones(String name, long n) { return weight(name, Nd4j.ones(type, n)); }
 
     /** A constant, created once per graph under {@code name}. */
     SDVariable constant(String name, java.util.function.Supplier<INDArray> value) {
@@ -152,12 +139,10 @@ final class Layers {
 
     Conv conv(String prefix, long in, long out, int size, double initScale) {
         // drawn in the reference's [out, in, kh, kw] order (the same values), stored [kh, kw, in, out]
-        SDVariable w = weight(prefix + "weight", out * in * size * size, () -> {
-            INDArray init = defaultInit(initScale, in * size * size, out * size * size, out, in, size, size);
-            INDArray stored = init.permute(CONV_STORED_AXES).dup('c');
-            init.close();
-            return stored;
-        });
+        INDArray init = defaultInit(initScale, in * size * size, out * size * size, out, in, size, size);
+        INDArray stored = init.permute(CONV_STORED_AXES).dup('c');
+        init.close();
+        SDVariable w = weight(prefix + "weight", stored);
         convWeights.add(w.name());
         return new Conv(w, zeros(prefix + "bias", out), size);
     }
@@ -181,14 +166,14 @@ final class Layers {
 
     /** nn.Linear with default_init weights [out, in] and zero bias, on [B, in]. */
     SDVariable linear(String prefix, SDVariable x, long in, long out) {
-        SDVariable w = weight(prefix + "weight", out * in, () -> defaultInit(1.0, in, out, out, in));
+        SDVariable w = weight(prefix + "weight", defaultInit(1.0, in, out, out, in));
         SDVariable b = zeros(prefix + "bias", out);
         return sd.mmul(x, w, false, true, false).add(b);
     }
 
     /** The reference's NIN (a 1x1 layer with weights W [in, out], b [out]), as a 1x1 conv. */
     SDVariable nin(String prefix, SDVariable x, long in, long out, double initScale) {
-        SDVariable w = weight(prefix + "W", in * out, () -> defaultInit(initScale, out, in, in, out));
+        SDVariable w = weight(prefix + "W", defaultInit(initScale, out, in, in, out));
         SDVariable b = zeros(prefix + "b", out);
         Conv2DConfig cfg = Conv2DConfig.builder().kH(1).kW(1).sH(1).sW(1).pH(0).pW(0)
                 .paddingMode(PaddingMode.VALID).dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();

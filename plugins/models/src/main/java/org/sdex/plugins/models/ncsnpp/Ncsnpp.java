@@ -75,11 +75,6 @@ final class Ncsnpp implements NetworkModel {
     }
 
     @Override
-    public boolean reusesDefinedWeights() {
-        return true;
-    }
-
-    @Override
     public boolean trainsDifferently() {
         return cfg.dropout() > 0;
     }

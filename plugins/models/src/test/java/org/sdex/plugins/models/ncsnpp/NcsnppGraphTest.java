@@ -128,24 +128,6 @@ class NcsnppGraphTest {
     }
 
     @Test
-    void aGraphWithItsWeightsDefinedUsesThemAndDrawsTheSameRest() {
-        Ncsnpp m = Nets.create(Nets.NCSNPP, new VeSde(0.01, 50), SHAPE, 7, Nets.small());
-        assertThat(m.reusesDefinedWeights()).isTrue();
-        Nets.Graph first = Nets.build(m);
-        for (String w : first.weights()) first.stored(w).muli(0.5); // not the initial values any more
-        org.nd4j.autodiff.samediff.SameDiff sd = org.nd4j.autodiff.samediff.SameDiff.create();
-        for (String w : first.weights()) sd.var(w, first.stored(w));
-        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 3, 16, 16);
-        SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1);
-        SDVariable out = m.define(sd, x, label, false);
-        for (String w : first.weights()) assertThat(sd.getVariable(w).getArr()).as(w).isSameAs(first.stored(w));
-        String fourier = "all_modules.0.W";
-        assertThat(values(sd.getVariable(fourier).getArr())).isEqualTo(values(first.sd().getVariable(fourier).getArr()));
-        INDArray y = sd.output(Map.of("x", images(), "label", VE_LABELS), out.name()).get(out.name());
-        assertThat(values(y)).isEqualTo(values(first.output(images(), VE_LABELS)));
-    }
-
-    @Test
     void convolutionWeightsAreStoredKernelFirstAndReadInTheReferenceLayout() {
         Ncsnpp m = Nets.create(Nets.DDPMPP, new VpSde(0.1, 20), SHAPE, 1, Nets.small());
         Nets.Graph g = Nets.build(m);
