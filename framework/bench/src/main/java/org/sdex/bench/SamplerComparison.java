@@ -25,6 +25,7 @@ import org.sdex.spi.sampling.SolverPlugin;
 import org.sdex.spi.sde.Sde;
 import org.sdex.spi.sde.SdePlugin;
 import org.sdex.toolkit.oracle.GaussianMixture;
+import org.sdex.toolkit.oracle.ModeWeights;
 import org.sdex.toolkit.oracle.SlicedWasserstein;
 
 /**
@@ -198,27 +199,15 @@ public final class SamplerComparison {
 
     /** Largest error of the fraction of points assigned (by most likely component) to each component. */
     static double weightError(GaussianMixture gm, INDArray x) {
-        double[] got = assignedFractions(gm, x);
+        double[] got = ModeWeights.of(gm, x);
         // the expected fraction is not w_k exactly when components overlap: measure it on a large exact sample
-        double[] expected = EXPECTED.computeIfAbsent(gm, g -> assignedFractions(g, g.sample(200_000, new Rng(4242), DataType.DOUBLE)));
+        double[] expected = EXPECTED.computeIfAbsent(gm, g -> ModeWeights.of(g, g.sample(200_000, new Rng(4242), DataType.DOUBLE)));
         double worst = 0;
         for (int k = 0; k < got.length; k++) worst = Math.max(worst, Math.abs(got[k] - expected[k]));
         return worst;
     }
 
     private static final Map<GaussianMixture, double[]> EXPECTED = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** Fraction of the rows of x whose most likely component is k, for each k. */
-    private static double[] assignedFractions(GaussianMixture gm, INDArray x) {
-        double[][] r = gm.responsibilities(x);
-        double[] f = new double[gm.components()];
-        for (double[] row : r) {
-            int best = 0;
-            for (int k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
-            f[best] += 1.0 / r.length;
-        }
-        return f;
-    }
 
     private static GaussianMixture sixDimensional() {
         int d = 6;

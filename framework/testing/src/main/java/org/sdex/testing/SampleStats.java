@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.spi.random.Rng;
 import org.sdex.toolkit.oracle.GaussianMixture;
+import org.sdex.toolkit.oracle.ModeWeights;
 import org.sdex.toolkit.oracle.SlicedWasserstein;
 
 /** Statistics for comparing samples with a known distribution: moments, mode weights, sliced Wasserstein. */
@@ -37,14 +38,7 @@ public final class SampleStats {
 
     /** Fraction of points whose most likely mixture component is k (hard assignment by responsibility). */
     public static double[] modeWeights(GaussianMixture gm, INDArray x) {
-        double[][] r = gm.responsibilities(x);
-        double[] w = new double[gm.components()];
-        for (double[] row : r) {
-            int best = 0;
-            for (int k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
-            w[best] += 1.0 / r.length;
-        }
-        return w;
+        return ModeWeights.of(gm, x);
     }
 
     /** Mean and covariance of the points assigned (by max responsibility) to component k. */

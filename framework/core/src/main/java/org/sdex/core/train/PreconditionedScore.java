@@ -11,15 +11,7 @@ import org.sdex.spi.sde.Sde;
  * in architectures, which stay SDE-agnostic. Its {@link #vjp} is {@code v^T ∂score/∂x} through the
  * network's input VJP. Always with the network's current weights; arrays of x's dtype.
  */
-final class PreconditionedScore implements DifferentiableScore {
-    private final ScoreNetwork net;
-    private final Sde sde;
-
-    PreconditionedScore(ScoreNetwork net, Sde sde) {
-        this.net = net;
-        this.sde = sde;
-    }
-
+record PreconditionedScore(ScoreNetwork net, Sde sde) implements DifferentiableScore {
     @Override
     public INDArray score(INDArray x, double t) {
         INDArray eps = net.predictNoise(x, labels(x, t));
