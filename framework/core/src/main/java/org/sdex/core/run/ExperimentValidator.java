@@ -2,7 +2,6 @@ package org.sdex.core.run;
 
 import jakarta.inject.Inject;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -20,8 +19,9 @@ import org.sdex.core.config.TrainSettings;
 import org.sdex.core.error.SdexException;
 import org.sdex.core.interop.ReferenceWeights;
 import org.sdex.core.train.InitialWeights;
+import org.sdex.core.vocabulary.Block;
+import org.sdex.core.vocabulary.Vocabulary;
 import org.sdex.core.plugin.PluginRegistry;
-import org.sdex.spi.Param;
 import org.sdex.spi.ParamException;
 import org.sdex.spi.Params;
 import org.sdex.spi.Plugin;
@@ -56,9 +56,6 @@ import org.sdex.spi.sde.SdePlugin;
  * Every failure is a {@link ConfigException} pointing at the line that caused it.
  */
 public final class ExperimentValidator {
-    /** Top-level blocks an experiment may have. */
-    public static final List<String> SECTIONS = List.of("train", "sample", "likelihood");
-
     private final PluginRegistry registry;
     private final RunOptions options;
 
@@ -94,13 +91,14 @@ public final class ExperimentValidator {
             throw new ConfigException(config.location, "experiment name '" + config.name
                     + "' may contain only letters, digits, '_', '-' and '.' (it names the run directory)");
         }
+        List<String> blocks = Vocabulary.runBlocks().stream().map(Block::name).toList();
         for (String s : config.sections.keySet()) {
-            if (!SECTIONS.contains(s)) {
-                throw new ConfigException(config.section(s).location, "unknown block '" + s + "'. Accepted: " + String.join(", ", SECTIONS));
+            if (!blocks.contains(s)) {
+                throw new ConfigException(config.section(s).location, "unknown block '" + s + "'. Accepted: " + String.join(", ", blocks));
             }
         }
         long seed = config.seed == null ? 0 : config.seed;
-        if (seed < 0) throw new ConfigException(config.seedLocation, "seed must be an integer >= 0, got " + seed);
+        if (config.seed != null) Vocabulary.EXPERIMENT.checkValue("seed", config.seed, config.seedLocation);
 
         Resolved<DatasetPlugin> data = resolve(PluginKind.DATASET, "data", config.data, config.location, DatasetPlugin.class);
         Resolved<SdePlugin> sdeRef = resolve(PluginKind.SDE, "sde", config.sde, config.location, SdePlugin.class);
@@ -133,7 +131,7 @@ public final class ExperimentValidator {
             }
             if (trainSection != null || init == null) { // a network with init and no train block only samples
                 Section s = trainSection != null ? trainSection : new Section();
-                train = TrainSettings.from(settings("train", s, TrainSettings.PARAMS, seed));
+                train = TrainSettings.from(Vocabulary.TRAIN.read(s, seed));
                 if (train.sampleEvery() > 0 && config.section("sample") == null) {
                     throw new ConfigException(s.where("sampleEvery"), "train setting 'sampleEvery' draws sample grids with the"
                             + " sample block; add a sample { ... } block or remove sampleEvery");
@@ -151,7 +149,7 @@ public final class ExperimentValidator {
             if (sampling instanceof SamplingMethod.WholeTrajectory w && !sampleSection.values.containsKey("steps")) {
                 withDefaults.set("steps", w.solver().plugin().defaultSteps(), sampleSection.location);
             }
-            sample = SampleSettings.from(settings("sample", withDefaults, SampleSettings.PARAMS, seed));
+            sample = SampleSettings.from(Vocabulary.SAMPLE.read(withDefaults, seed));
             check(sampleSection, sampling, sample, sde);
         }
         ExperimentPlan.Likelihood likelihood = likelihood(config.section("likelihood"), seed, sde, dataset, model,
@@ -163,21 +161,12 @@ public final class ExperimentValidator {
         return new ExperimentPlan(config, seed, data, sdeRef, modelRef, init, train, sample, sampling, likelihood);
     }
 
-    /** The likelihood block's plugins chosen by keyword. */
-    public static final List<String> LIKELIHOOD_PLUGINS = List.of("ode");
-
     private ExperimentPlan.Likelihood likelihood(Section section, long seed, Sde sde, Dataset dataset, Model model,
                                                  Resolved<DatasetPlugin> data, PluginRef dataRef, String modelName,
                                                  List<String> missing) {
         if (section == null) return null;
-        for (String key : section.plugins.keySet()) {
-            if (!LIKELIHOOD_PLUGINS.contains(key)) {
-                throw new ConfigException(section.plugins.get(key).location,
-                        "unknown plugin setting '" + key + "' in likelihood. Accepted: " + String.join(", ", LIKELIHOOD_PLUGINS));
-            }
-        }
-        LikelihoodSettings settings = LikelihoodSettings.from(settings("likelihood", section, LikelihoodSettings.PARAMS, seed));
-        PluginRef ref = section.plugins.getOrDefault("ode", defaultRef(LikelihoodSettings.DEFAULT_ODE, section.location));
+        LikelihoodSettings settings = LikelihoodSettings.from(Vocabulary.LIKELIHOOD.read(section, seed));
+        PluginRef ref = Vocabulary.LIKELIHOOD.chosen(section, "ode");
         Resolved<OdeSolverPlugin> ode = resolve(PluginKind.ODE_SOLVER, "ode", ref, section.location, OdeSolverPlugin.class);
         if (settings.eps() >= sde.T()) {
             throw new ConfigException(section.where("eps"), "likelihood setting 'eps' must be below the SDE's T = " + sde.T()
@@ -199,17 +188,11 @@ public final class ExperimentValidator {
         return new ExperimentPlan.Likelihood(settings, ode);
     }
 
-    /** The sample block's plugins chosen by keyword. */
-    public static final List<String> SAMPLE_PLUGINS = List.of("predictor", "corrector", "ode", "solver");
-
     /** One way of sampling: predictor/corrector (the default), ode, or solver, never two. */
     private SamplingMethod samplingMethod(Section section, Sde sde) {
         Map<String, PluginRef> chosen = section.plugins;
         for (String key : chosen.keySet()) {
-            if (!SAMPLE_PLUGINS.contains(key)) {
-                throw new ConfigException(chosen.get(key).location,
-                        "unknown plugin setting '" + key + "' in sample. Accepted: " + String.join(", ", SAMPLE_PLUGINS));
-            }
+            if (Vocabulary.SAMPLE.plugin(key) == null) throw Vocabulary.SAMPLE.unknown(key, chosen.get(key).location);
         }
         List<String> ways = new ArrayList<>();
         if (chosen.containsKey("predictor") || chosen.containsKey("corrector")) ways.add("predictor/corrector");
@@ -234,8 +217,8 @@ public final class ExperimentValidator {
             if (why != null) throw new ConfigException(ref.location, "solver '" + solver.name() + "': " + why);
             return new SamplingMethod.WholeTrajectory(solver);
         }
-        PluginRef p = chosen.getOrDefault("predictor", defaultRef(SampleSettings.DEFAULT_PREDICTOR, section.location));
-        PluginRef c = chosen.getOrDefault("corrector", defaultRef(SampleSettings.DEFAULT_CORRECTOR, section.location));
+        PluginRef p = Vocabulary.SAMPLE.chosen(section, "predictor");
+        PluginRef c = Vocabulary.SAMPLE.chosen(section, "corrector");
         Resolved<PredictorPlugin> predictor = resolve(PluginKind.PREDICTOR, "predictor", p, section.location, PredictorPlugin.class);
         Resolved<CorrectorPlugin> corrector = resolve(PluginKind.CORRECTOR, "corrector", c, section.location, CorrectorPlugin.class);
         String why = predictor.plugin().unsupported(sde, predictor.params());
@@ -322,23 +305,14 @@ public final class ExperimentValidator {
      */
     private static InitialWeights initialWeights(PluginRef ref) {
         if (ref == null) return null;
-        Object init = ref.params.remove("init");
-        Object weights = ref.params.remove("weights");
-        if (init == null) {
-            if (weights != null) throw new ConfigException(ref.location, "model setting 'weights' chooses among the weights of init; add init: FILE");
+        boolean weightsGiven = ref.params.containsKey("weights");
+        Params own = Vocabulary.EXPERIMENT.plugin("model").takeSettings(ref);
+        String path = own.string("init");
+        if (path.isBlank()) {
+            if (weightsGiven) throw new ConfigException(ref.location, "model setting 'weights' chooses among the weights of init; add init: FILE");
             return null;
         }
-        if (!(init instanceof String path) || path.isBlank()) {
-            throw new ConfigException(ref.location, "model setting 'init' takes a path (a run directory, an .sdex checkpoint, a .pth/.pt"
-                    + " or .safetensors file), got " + init);
-        }
-        ReferenceWeights.Choice choice;
-        try {
-            choice = weights == null ? ReferenceWeights.Choice.EMA : ReferenceWeights.Choice.of(String.valueOf(weights));
-        } catch (SdexException e) {
-            throw new ConfigException(ref.location, "model setting " + e.getMessage());
-        }
-        InitialWeights w = new InitialWeights(java.nio.file.Path.of(path), choice);
+        InitialWeights w = new InitialWeights(java.nio.file.Path.of(path), ReferenceWeights.Choice.of(own.string("weights")));
         if (!java.nio.file.Files.exists(w.source())) {
             throw new ConfigException(ref.location, "model setting 'init': no file or directory '" + path + "'");
         }
@@ -401,29 +375,6 @@ public final class ExperimentValidator {
             return factory.get();
         } catch (SdexException | IllegalArgumentException e) {
             throw new ConfigException(ref.location, e.getMessage());
-        }
-    }
-
-    /** Validates one block's settings; the experiment seed is the block's default seed. */
-    private static Params settings(String block, Section section, List<Param> spec, long seed) {
-        Map<String, Param> byName = new LinkedHashMap<>();
-        for (Param p : spec) byName.put(p.name(), p);
-        for (String key : section.values.keySet()) {
-            if (!byName.containsKey(key)) {
-                List<String> accepted = new ArrayList<>(byName.keySet());
-                if (block.equals("sample")) accepted.addAll(SAMPLE_PLUGINS);
-                if (block.equals("likelihood")) accepted.addAll(LIKELIHOOD_PLUGINS);
-                throw new ConfigException(section.where(key), "unknown setting '" + key + "' in " + block
-                        + ". Accepted: " + String.join(", ", accepted));
-            }
-        }
-        Map<String, Object> values = new LinkedHashMap<>(section.values);
-        if (!values.containsKey("seed") && byName.containsKey("seed")) values.put("seed", seed);
-        try {
-            return Params.of(block, spec, values);
-        } catch (ParamException e) {
-            String msg = e.getMessage().replace(block + " parameter '", block + " setting '");
-            throw new ConfigException(section.where(e.param()), msg);
         }
     }
 }
