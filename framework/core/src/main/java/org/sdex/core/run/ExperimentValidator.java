@@ -2,6 +2,7 @@ package org.sdex.core.run;
 
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -35,15 +36,14 @@ import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.Model;
 import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.model.ModelPlugin;
-import org.sdex.spi.model.ScoreFunction;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.CorrectorPlugin;
 import org.sdex.spi.sampling.PredictorPlugin;
-import org.sdex.spi.sampling.SamplerContext;
+import org.sdex.spi.sampling.OdeSolver;
 import org.sdex.spi.sampling.OdeSolverPlugin;
-import org.sdex.spi.sampling.SolverContext;
 import org.sdex.spi.sampling.SolverPlugin;
 import org.sdex.core.plugin.Resolved;
+import org.sdex.core.sample.SamplerPlugins;
 import org.sdex.core.sample.SamplingMethod;
 import org.sdex.spi.sde.Sde;
 import org.sdex.spi.sde.SdePlugin;
@@ -51,9 +51,11 @@ import org.sdex.spi.sde.SdePlugin;
 /**
  * Checks a whole experiment before any compute: plugin names, every parameter's type and range,
  * every block's settings, and combinations that only fail when pieces meet (an analytic model
- * with a train block, a network without one, a predictor that does not support the SDE). Plugins
- * are instantiated here because that is where they check combinations; creating them is cheap.
- * Every failure is a {@link ConfigException} pointing at the line that caused it.
+ * with a train block, a network without one, a predictor that does not support the SDE). Plugin
+ * objects are created and the data splits opened here, because that is where they check the
+ * combinations and shapes; the plan keeps them ({@link ExperimentPlan.Built}) and the run uses
+ * them, so nothing is created or read twice. Every failure is a {@link ConfigException} pointing
+ * at the line that caused it.
  */
 public final class ExperimentValidator {
     private final PluginRegistry registry;
@@ -109,11 +111,14 @@ public final class ExperimentValidator {
 
         Sde sde = create(config.sde, () -> sdeRef.plugin().create(sdeRef.params()));
         Dataset dataset = openData(config.data, data, "train", missing);
+        Section trainSection = config.section("train");
+        TrainSettings written = trainSection == null ? null : TrainSettings.from(Vocabulary.TRAIN.read(trainSection, seed));
+        // the weights are initialised from the train block's seed; the run uses this very model
+        long modelSeed = written != null ? written.seed() : seed;
         // without the files and their shape (a custom image set), the model cannot be checked against the data
         Model model = dataset.shape() == null ? null : create(config.model, () -> modelRef.plugin().create(modelRef.params(),
-                new ModelContext(sde, dataset, dataset.shape(), DataType.FLOAT, new Rng(seed))));
+                new ModelContext(sde, dataset, dataset.shape(), DataType.FLOAT, new Rng(modelSeed))));
 
-        Section trainSection = config.section("train");
         TrainSettings train = null;
         if (model instanceof AnalyticModel && init != null) {
             throw new ConfigException(config.model.location, "model '" + modelRef.name()
@@ -131,7 +136,7 @@ public final class ExperimentValidator {
             }
             if (trainSection != null || init == null) { // a network with init and no train block only samples
                 Section s = trainSection != null ? trainSection : new Section();
-                train = TrainSettings.from(Vocabulary.TRAIN.read(s, seed));
+                train = written != null ? written : TrainSettings.from(Vocabulary.TRAIN.read(s, seed));
                 if (train.sampleEvery() > 0 && config.section("sample") == null) {
                     throw new ConfigException(s.where("sampleEvery"), "train setting 'sampleEvery' draws sample grids with the"
                             + " sample block; add a sample { ... } block or remove sampleEvery");
@@ -139,9 +144,17 @@ public final class ExperimentValidator {
             }
         }
 
+        Map<String, Dataset> splits = new LinkedHashMap<>();
+        splits.put("train", dataset);
+        if (train != null && train.evalEvery() > 0 && dataset.size().isPresent()) {
+            // the held-out loss reads the test split: opened now, not after hours of training
+            splits.put("test", openData(config.data, data, "test", missing));
+        }
+
         Section sampleSection = config.section("sample");
         SampleSettings sample = null;
         SamplingMethod sampling = null;
+        SamplerPlugins samplerPlugins = null;
         if (sampleSection != null) {
             sampling = samplingMethod(sampleSection, sde);
             sampleSection = withoutScriptStepsForOverriddenWay(sampleSection, sampling);
@@ -150,20 +163,21 @@ public final class ExperimentValidator {
                 withDefaults.set("steps", w.solver().plugin().defaultSteps(), sampleSection.location);
             }
             sample = SampleSettings.from(Vocabulary.SAMPLE.read(withDefaults, seed));
-            check(sampleSection, sampling, sample, sde);
+            samplerPlugins = check(sampleSection, sampling, sample, sde);
         }
         ExperimentPlan.Likelihood likelihood = likelihood(config.section("likelihood"), seed, sde, dataset, model,
-                data, config.data, modelRef.name(), missing);
+                data, config.data, modelRef.name(), missing, splits);
         if (options.points() != null && likelihood == null) {
             throw new ConfigException(config.location, "--points " + options.points()
                     + " needs a likelihood { ... } block to evaluate them with");
         }
-        return new ExperimentPlan(config, seed, data, sdeRef, modelRef, init, train, sample, sampling, likelihood);
+        return new ExperimentPlan(config, seed, data, sdeRef, modelRef, init, train, sample, sampling, likelihood,
+                new ExperimentPlan.Built(sde, splits, model, samplerPlugins));
     }
 
     private ExperimentPlan.Likelihood likelihood(Section section, long seed, Sde sde, Dataset dataset, Model model,
                                                  Resolved<DatasetPlugin> data, PluginRef dataRef, String modelName,
-                                                 List<String> missing) {
+                                                 List<String> missing, Map<String, Dataset> splits) {
         if (section == null) return null;
         LikelihoodSettings settings = LikelihoodSettings.from(Vocabulary.LIKELIHOOD.read(section, seed));
         PluginRef ref = Vocabulary.LIKELIHOOD.chosen(section, "ode");
@@ -178,14 +192,14 @@ public final class ExperimentValidator {
         }
         if (options.points() == null && dataset.size().isPresent() && !settings.split().equals("train")) {
             // the split's files must exist and be readable: open it now, not after hours of training
-            openData(dataRef, data, settings.split(), missing);
+            if (!splits.containsKey(settings.split())) splits.put(settings.split(), openData(dataRef, data, settings.split(), missing));
         }
         if (model instanceof AnalyticModel analytic && !(analytic.score() instanceof DifferentiableScore)) {
             throw new ConfigException(section.location, "model '" + modelName + "' gives no vector-Jacobian products of its score,"
                     + " which exact likelihoods need; use a network model or one whose score is a DifferentiableScore");
         }
-        create(ref, () -> ode.plugin().create(ode.params(), 1));
-        return new ExperimentPlan.Likelihood(settings, ode);
+        OdeSolver solver = create(ref, () -> ode.plugin().create(ode.params(), 1));
+        return new ExperimentPlan.Likelihood(settings, ode, solver);
     }
 
     /** One way of sampling: predictor/corrector (the default), ode, or solver, never two. */
@@ -253,8 +267,11 @@ public final class ExperimentValidator {
         return s;
     }
 
-    /** Combinations of settings and plugins that only fail together; plugins are created to let them check. */
-    private static void check(Section section, SamplingMethod sampling, SampleSettings sample, Sde sde) {
+    /**
+     * Combinations of settings and plugins that only fail together; the plugins are created here,
+     * once for the run, and check what they were given.
+     */
+    private static SamplerPlugins check(Section section, SamplingMethod sampling, SampleSettings sample, Sde sde) {
         if (!(sampling instanceof SamplingMethod.PredictorCorrector) && section.values.containsKey("probabilityFlow")) {
             throw new ConfigException(section.where("probabilityFlow"), "setting 'probabilityFlow' applies to predictors;"
                     + " " + sampling.label() + " has its own way (remove the setting)");
@@ -269,29 +286,18 @@ public final class ExperimentValidator {
                         + "', which chooses its own steps; set its tolerances instead, e.g. ode '" + ode.solver().name()
                         + "', rtol: 1e-5, atol: 1e-5");
             }
-            PluginRef ref = section.plugins.get("ode");
-            create(ref, () -> ode.solver().plugin().create(ode.solver().params(), sample.steps()));
-        } else if (sampling instanceof SamplingMethod.WholeTrajectory w) {
-            PluginRef ref = section.plugins.get("solver");
-            create(ref, () -> w.solver().plugin().create(w.solver().params(),
-                    new SolverContext(sde, NOT_DURING_VALIDATION, sample.steps(), sample.eps(), sample.denoise())));
-        } else if (sampling instanceof SamplingMethod.PredictorCorrector pc) {
-            SamplerContext ctx = new SamplerContext(sde, NOT_DURING_VALIDATION, sample.steps(), sample.probabilityFlow());
-            create(section.plugins.getOrDefault("predictor", defaultRef(pc.predictor().name(), section.location)),
-                    () -> pc.predictor().plugin().create(pc.predictor().params(), ctx));
-            create(section.plugins.getOrDefault("corrector", defaultRef(pc.corrector().name(), section.location)),
-                    () -> pc.corrector().plugin().create(pc.corrector().params(), ctx));
         }
+        return SamplerPlugins.create(sampling, sde, sample, new SamplerPlugins.Creation() {
+            @Override public <T> T create(String keyword, Supplier<T> factory) {
+                return ExperimentValidator.create(Vocabulary.SAMPLE.chosen(section, keyword), factory);
+            }
+        });
     }
 
     /** The data context of this run: data root from the options, float32, the given split. */
-    public DataContext dataContext(String split) {
+    private DataContext dataContext(String split) {
         return new DataContext(options.dataRoot(), DataType.FLOAT, split);
     }
-
-    private static final ScoreFunction NOT_DURING_VALIDATION = (x, t) -> {
-        throw new IllegalStateException("plugins must not evaluate the score while being created");
-    };
 
     private static PluginRef defaultRef(String name, SourceLocation where) {
         return new PluginRef(name, Map.of(), where);
