@@ -5,7 +5,9 @@ import java.util.TreeSet;
 import org.apache.commons.cli.Options;
 import org.sdex.core.error.SdexException;
 import org.sdex.core.plugin.PluginRegistry;
-import org.sdex.dsl.Keywords;
+import org.sdex.core.vocabulary.Block;
+import org.sdex.core.vocabulary.PluginChoice;
+import org.sdex.core.vocabulary.Vocabulary;
 import org.sdex.spi.Param;
 import org.sdex.spi.Plugin;
 
@@ -17,24 +19,24 @@ final class DescribeCommand implements Command {
 
     @Override public String arguments() { return "NAME [options]"; }
 
-    @Override public String summary() { return "show one plugin, or the settings of the train or sample block, in full"; }
+    @Override public String summary() { return "show one plugin, or the settings of a block (experiment, train, sample, likelihood), in full"; }
 
     @Override public Options options() { return Command.withCommon(new Options()); }
 
     @Override
     public int run(Invocation in) {
-        String name = in.argument("NAME (a plugin, or train or sample)");
+        String name = in.argument("NAME (a plugin, or a block: experiment, train, sample, likelihood)");
         PluginRegistry registry = in.get(PluginRegistry.class);
         List<PluginRegistry.Entry> found = registry.named(name);
-        boolean block = Keywords.blocks().contains(name);
-        if (found.isEmpty() && !block) {
+        Block block = describedBlock(name);
+        if (found.isEmpty() && block == null) {
             TreeSet<String> names = new TreeSet<>();
             registry.all().forEach(e -> names.add(e.plugin().name()));
             throw new SdexException("No plugin '" + name + "'. Available: " + String.join(", ", names));
         }
         boolean first = true;
-        if (block) {
-            describeBlock(in, name);
+        if (block != null) {
+            describeBlock(in, block);
             first = false;
         }
         for (PluginRegistry.Entry e : found) {
@@ -53,14 +55,29 @@ final class DescribeCommand implements Command {
         params(in, p.parameters(), "parameters");
     }
 
-    private static void describeBlock(Invocation in, String block) {
-        in.out.println("block " + block + " { ... }");
-        in.out.println("  " + Keywords.blockDescription(block));
-        if (!Keywords.blockPlugins(block).isEmpty()) {
-            in.out.println("  Plugins chosen here: " + String.join(", ", Keywords.blockPlugins(block))
-                    + " (sdex plugins lists them)");
+    /** The experiment or one of the blocks it runs; the sweep block has its own syntax (docs/sweeps.md). */
+    private static Block describedBlock(String name) {
+        if (name.equals(Vocabulary.EXPERIMENT.name())) return Vocabulary.EXPERIMENT;
+        return Vocabulary.runBlocks().stream().filter(b -> b.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private static void describeBlock(Invocation in, Block block) {
+        in.out.println("block " + block.name() + " { ... }");
+        in.out.println("  " + block.doc());
+        if (!block.plugins().isEmpty()) {
+            in.out.println("  Plugins chosen here (sdex plugins lists them):");
+            for (PluginChoice c : block.plugins()) {
+                String byDefault = c.defaultPlugin() == null ? "" : " (default " + c.defaultPlugin() + ")";
+                in.out.println("    " + c.keyword() + byDefault + ": " + c.doc());
+            }
         }
-        params(in, Keywords.blockSettings(block), "settings");
+        if (!block.blocks().isEmpty()) {
+            in.out.println("  Blocks: " + String.join(", ", block.blocks().stream().map(Block::name).toList()));
+        }
+        params(in, block.settings(), "settings");
+        for (PluginChoice c : block.plugins()) {
+            if (!c.settings().isEmpty()) params(in, c.settings(), "settings written among the " + c.keyword() + "'s parameters");
+        }
     }
 
     private static void params(Invocation in, List<Param> params, String what) {

@@ -62,7 +62,7 @@ class InitWeightsTest {
         Sdex.Result missing = sdex("validate", script("none", "model 'mlp', init: 'nowhere.pth'", false));
         assertThat(missing.err()).contains("none.groovy:5: model setting 'init': no file or directory 'nowhere.pth'");
         Sdex.Result weights = sdex("validate", script("w", "model 'mlp', init: '" + small + "', weights: 'best'", false));
-        assertThat(weights.err()).contains("w.groovy:5: model setting weights 'best': accepted values are ema, model");
+        assertThat(weights.err()).contains("w.groovy:5: model setting 'weights' must be ema, model, got 'best'");
         Sdex.Result analytic = sdex("validate", script("a", "model 'exact', init: '" + small + "'", false));
         assertThat(analytic.err()).contains("a.groovy:5: model 'exact' is analytic and has no weights to initialise");
     }

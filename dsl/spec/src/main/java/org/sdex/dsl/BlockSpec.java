@@ -1,28 +1,27 @@
 package org.sdex.dsl;
 
-import java.util.List;
 import java.util.Map;
 import org.sdex.core.config.PluginRef;
 import org.sdex.core.config.Section;
 import org.sdex.core.config.SourceLocation;
-import org.sdex.spi.Param;
+import org.sdex.core.vocabulary.Block;
 
-/** A block such as {@code train { }}: settings declared by a {@link Param} list, recorded into a {@link Section}. */
-public abstract class BlockSpec extends SpecSupport {
-    private final String name;
+/**
+ * A block such as {@code train { }}: its settings and plugin choices, as the vocabulary declares
+ * them, recorded into a {@link Section}. A block with a spec subclass gets typed methods for IDE
+ * completion; one without (a block just added to the vocabulary) works through this class alone.
+ */
+public class BlockSpec extends SpecSupport {
+    private final Block block;
     private final Section section;
 
-    BlockSpec(ScriptContext context, String name, Section section) {
+    BlockSpec(ScriptContext context, Block block, Section section) {
         super(context);
-        this.name = name;
+        this.block = block;
         this.section = section;
     }
 
-    @Override String blockName() { return name; }
-
-    @Override List<Param> settings() { return Keywords.blockSettings(name); }
-
-    @Override List<String> pluginKeywords() { return Keywords.blockPlugins(name); }
+    @Override Block block() { return block; }
 
     @Override
     void store(String setting, Object value, SourceLocation where) { section.set(setting, value, where); }

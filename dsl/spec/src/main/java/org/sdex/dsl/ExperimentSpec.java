@@ -2,18 +2,19 @@ package org.sdex.dsl;
 
 import groovy.lang.Closure;
 import groovy.lang.DelegatesTo;
-import java.util.List;
 import java.util.Map;
 import org.sdex.core.config.ConfigException;
 import org.sdex.core.config.ExperimentConfig;
 import org.sdex.core.config.PluginRef;
 import org.sdex.core.config.SourceLocation;
 import org.sdex.core.sweep.SweepDeclaration;
-import org.sdex.spi.Param;
+import org.sdex.core.vocabulary.Block;
+import org.sdex.core.vocabulary.Vocabulary;
 
 /**
  * The body of {@code experiment('name') { ... }}: the seed, the data, SDE and model plugins, and
- * the {@code train}, {@code sample} and {@code likelihood} blocks.
+ * the blocks, as {@link Vocabulary#EXPERIMENT} declares them. A block without a typed method here
+ * is read by a plain {@link BlockSpec}.
  */
 public class ExperimentSpec extends SpecSupport {
     private final ExperimentConfig config;
@@ -24,7 +25,7 @@ public class ExperimentSpec extends SpecSupport {
     }
 
     /** Seed of everything random (weights, training noise, sampling), unless a block sets its own. */
-    public void seed(Number seed) { set(Keywords.SEED, seed); }
+    public void seed(Number seed) { set("seed", seed); }
 
     /** The data set, e.g. {@code data 'checkerboard'} or {@code data 'gmm', weights: [0.5, 0.5], ...}. */
     public void data(String plugin) { plugin("data", plugin, null); }
@@ -43,17 +44,17 @@ public class ExperimentSpec extends SpecSupport {
 
     /** Training by denoising score matching; leave it out for analytic models. */
     public void train(@DelegatesTo(value = TrainSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
-        new TrainSpec(context, config.sectionOrCreate("train", context.here())).evaluate(body);
+        new TrainSpec(context, config.sectionOrCreate(Vocabulary.TRAIN.name(), context.here())).evaluate(body);
     }
 
     /** Sampling (predictor-corrector, probability-flow ODE or a fast solver); leave it out to only train. */
     public void sample(@DelegatesTo(value = SampleSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
-        new SampleSpec(context, config.sectionOrCreate("sample", context.here())).evaluate(body);
+        new SampleSpec(context, config.sectionOrCreate(Vocabulary.SAMPLE.name(), context.here())).evaluate(body);
     }
 
     /** Exact log-likelihoods / bits per dimension through the probability-flow ODE, and latent codes. */
     public void likelihood(@DelegatesTo(value = LikelihoodSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
-        new LikelihoodSpec(context, config.sectionOrCreate("likelihood", context.here())).evaluate(body);
+        new LikelihoodSpec(context, config.sectionOrCreate(Vocabulary.LIKELIHOOD.name(), context.here())).evaluate(body);
     }
 
     /** Settings to vary over many runs, for {@code sdex sweep}; {@code sdex run} runs the experiment as written. */
@@ -69,20 +70,13 @@ public class ExperimentSpec extends SpecSupport {
         body.call();
     }
 
-    @Override String blockName() { return "experiment"; }
+    @Override Block block() { return Vocabulary.EXPERIMENT; }
 
-    @Override List<Param> settings() { return List.of(Keywords.SEED_PARAM); }
-
-    @Override List<String> pluginKeywords() { return Keywords.EXPERIMENT_PLUGINS; }
-
-    @Override List<String> blockKeywords() {
-        List<String> all = new java.util.ArrayList<>(Keywords.BLOCKS);
-        all.add("sweep");
-        return all;
+    /** A block of the vocabulary without a typed method here. */
+    @Override
+    void open(Block nested, Closure<?> body) {
+        new BlockSpec(context, nested, config.sectionOrCreate(nested.name(), context.here())).evaluate(body);
     }
-
-    /** The validator calls it plain "seed", so the script's messages do too. */
-    @Override String settingPhrase(String name) { return name; }
 
     @Override
     void store(String name, Object value, SourceLocation where) {
@@ -92,12 +86,6 @@ public class ExperimentSpec extends SpecSupport {
 
     @Override
     void choose(String keyword, String plugin, Map<String, Object> params, SourceLocation where) {
-        PluginRef ref = new PluginRef(plugin, params, where);
-        switch (keyword) {
-            case "data" -> config.data = ref;
-            case "sde" -> config.sde = ref;
-            case "model" -> config.model = ref;
-            default -> throw new IllegalArgumentException(keyword);
-        }
+        config.choose(keyword, new PluginRef(plugin, params, where));
     }
 }

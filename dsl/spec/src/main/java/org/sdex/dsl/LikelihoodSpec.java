@@ -2,13 +2,14 @@ package org.sdex.dsl;
 
 import java.util.Map;
 import org.sdex.core.config.Section;
+import org.sdex.core.vocabulary.Vocabulary;
 
 /**
  * {@code likelihood { ... }}: the ODE solver plugin ({@code ode 'rk45', rtol: 1e-5, atol: 1e-5} by
- * default) and one typed method per setting of {@link org.sdex.core.config.LikelihoodSettings}.
+ * default) and one typed method per setting of {@link Vocabulary#LIKELIHOOD}.
  */
 public class LikelihoodSpec extends BlockSpec {
-    LikelihoodSpec(ScriptContext context, Section section) { super(context, "likelihood", section); }
+    LikelihoodSpec(ScriptContext context, Section section) { super(context, Vocabulary.LIKELIHOOD, section); }
 
     /** The solver of the probability-flow ODE, e.g. {@code ode 'rk45', rtol: 1e-5, atol: 1e-5}. */
     public void ode(String plugin) { plugin("ode", plugin, null); }

@@ -14,6 +14,8 @@ import org.sdex.core.config.ExperimentConfig;
 import org.sdex.core.config.PluginRef;
 import org.sdex.core.config.Section;
 import org.sdex.core.config.SourceLocation;
+import org.sdex.core.vocabulary.Block;
+import org.sdex.core.vocabulary.Vocabulary;
 
 /**
  * Command-line overrides, {@code --set key=value}, applied to a loaded config in order:
@@ -53,42 +55,35 @@ public final class Overrides {
         }
         String head = path.get(0);
         List<String> rest = path.subList(1, path.size());
-        if (head.equals(Keywords.SEED)) {
-            if (!rest.isEmpty()) throw new ConfigException(where, "seed has no parts; write --set seed=3");
-            c.seed = integer(value, where);
+        Block top = Vocabulary.EXPERIMENT;
+        if (top.setting(head) != null) {
+            if (!rest.isEmpty()) throw new ConfigException(where, head + " has no parts; write --set " + head + "=VALUE");
+            top.checkType(head, value, where);
+            c.seed = ((Number) value).longValue();
             c.seedLocation = where;
-        } else if (Keywords.EXPERIMENT_PLUGINS.contains(head)) {
-            PluginRef ref = switch (head) {
-                case "data" -> c.data;
-                case "sde" -> c.sde;
-                default -> c.model;
-            };
-            ref = plugin(ref, head, null, rest, value, where);
-            switch (head) {
-                case "data" -> c.data = ref;
-                case "sde" -> c.sde = ref;
-                default -> c.model = ref;
-            }
-        } else if (Keywords.BLOCKS.contains(head)) {
-            block(c, head, rest, value, where);
+        } else if (top.plugin(head) != null) {
+            c.choose(head, plugin(c.plugin(head), head, null, rest, value, where));
+        } else if (top.block(head) != null && Vocabulary.runBlocks().contains(top.block(head))) {
+            block(c, top.block(head), rest, value, where);
         } else {
             throw new ConfigException(where, "unknown setting '" + head + "'. Accepted: " + acceptedKeys());
         }
     }
 
-    private static void block(ExperimentConfig c, String block, List<String> rest, Object value, SourceLocation where) {
+    private static void block(ExperimentConfig c, Block block, List<String> rest, Object value, SourceLocation where) {
+        String name = block.name();
         if (rest.isEmpty()) {
-            throw new ConfigException(where, block + " is a block; set one of its settings, like --set " + block + "."
-                    + Keywords.blockSettings(block).get(0).name() + "=" + Values.literal(Keywords.blockSettings(block).get(0).defaultValue()));
+            throw new ConfigException(where, name + " is a block; set one of its settings, like --set " + name + "."
+                    + block.settings().get(0).name() + "=" + Values.literal(block.settings().get(0).defaultValue()));
         }
-        Section s = c.sectionOrCreate(block, where);
+        Section s = c.sectionOrCreate(name, where);
         String key = rest.get(0);
-        if (Keywords.blockPlugins(block).contains(key)) {
-            if (block.equals("sample")) keepOneWayOfSampling(s, key);
-            s.plugins.put(key, plugin(s.plugins.get(key), block + "." + key, Keywords.defaultPlugin(block, key),
+        if (block.plugin(key) != null) {
+            if (block == Vocabulary.SAMPLE) keepOneWayOfSampling(s, key);
+            s.plugins.put(key, plugin(s.plugins.get(key), name + "." + key, block.plugin(key).defaultPlugin(),
                     rest.subList(1, rest.size()), value, where));
         } else if (rest.size() > 1) {
-            throw new ConfigException(where, block + "." + key + " is not a plugin choice; write --set " + block + "." + key + "=VALUE");
+            throw new ConfigException(where, name + "." + key + " is not a plugin choice; write --set " + name + "." + key + "=VALUE");
         } else {
             // unknown names are left to the validator, which lists the block's settings
             s.set(key, value, where);
@@ -136,11 +131,6 @@ public final class Overrides {
         return out;
     }
 
-    private static long integer(Object value, SourceLocation where) {
-        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return n.longValue();
-        throw new ConfigException(where, "seed must be an integer, got " + Values.show(value));
-    }
-
     /** Parses a value as a JSON literal, falling back to the text itself (so {@code sde=ve} needs no quotes). */
     static Object literal(String text) {
         String t = text.strip();
@@ -154,9 +144,9 @@ public final class Overrides {
 
     private static String acceptedKeys() {
         List<String> keys = new ArrayList<>();
-        keys.add(Keywords.SEED);
-        for (String p : Keywords.EXPERIMENT_PLUGINS) keys.add(p + "[.PARAM]");
-        for (String b : Keywords.BLOCKS) keys.add(b + ".SETTING");
+        Vocabulary.EXPERIMENT.settings().forEach(p -> keys.add(p.name()));
+        Vocabulary.EXPERIMENT.plugins().forEach(p -> keys.add(p.keyword() + "[.PARAM]"));
+        Vocabulary.runBlocks().forEach(b -> keys.add(b.name() + ".SETTING"));
         return String.join(", ", keys);
     }
 }

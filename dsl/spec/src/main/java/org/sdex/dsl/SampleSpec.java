@@ -2,14 +2,15 @@ package org.sdex.dsl;
 
 import java.util.Map;
 import org.sdex.core.config.Section;
+import org.sdex.core.vocabulary.Vocabulary;
 
 /**
  * {@code sample { ... }}: one way of sampling (predictor and corrector plugins, an {@code ode} solver
  * of the probability-flow ODE, or a whole-trajectory {@code solver}) and one typed method per
- * setting of {@link org.sdex.core.config.SampleSettings}.
+ * setting of {@link Vocabulary#SAMPLE}.
  */
 public class SampleSpec extends BlockSpec {
-    SampleSpec(ScriptContext context, Section section) { super(context, "sample", section); }
+    SampleSpec(ScriptContext context, Section section) { super(context, Vocabulary.SAMPLE, section); }
 
     /** The predictor, e.g. {@code predictor 'euler_maruyama'}. */
     public void predictor(String plugin) { plugin("predictor", plugin, null); }

@@ -3,21 +3,20 @@ package org.sdex.dsl;
 import groovy.lang.Closure;
 import groovy.lang.GroovyObjectSupport;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.sdex.core.config.ConfigException;
 import org.sdex.core.config.SourceLocation;
+import org.sdex.core.vocabulary.Block;
 import org.sdex.spi.Param;
-import org.sdex.spi.ParamException;
-import org.sdex.spi.Params;
 
 /**
- * What every block of the DSL shares. Subclasses declare typed methods per keyword for IDE
- * completion; anything else a script writes in the block lands in {@link #methodMissing} or
- * {@link #propertyMissing}, which turn it into a one-line error at the script line. Values are only
- * type-checked here (a string where a number belongs); ranges, plugin names and plugin
- * parameters are checked by the core validator, so --set overrides are checked the same way.
+ * What every block of the DSL shares. The block's keywords come from its {@link Block} in the
+ * core vocabulary; subclasses declare typed methods per keyword only for IDE completion. Whatever
+ * has no typed method lands in {@link #methodMissing} or {@link #propertyMissing}, which record it
+ * when the vocabulary knows it and otherwise turn it into a one-line error at the script line.
+ * Values are only type-checked here (a string where a number belongs); ranges, plugin names and
+ * plugin parameters are checked by the core validator, so --set overrides are checked the same way.
  *
  * <p>A block has three sorts of keywords: settings (one typed value, e.g. {@code steps 1000}),
  * plugin choices ({@code sde 'vp', betaMax: 20}) and nested blocks ({@code train { ... }}).
@@ -29,28 +28,24 @@ public abstract class SpecSupport extends GroovyObjectSupport {
 
     SpecSupport(ScriptContext context) { this.context = context; }
 
-    /** The block's name in messages: "train", "sample", "experiment". */
-    abstract String blockName();
-
-    /** The settings of this block, in the order they are listed to the user. */
-    abstract List<Param> settings();
-
-    /** Keywords choosing a plugin in this block. */
-    List<String> pluginKeywords() { return List.of(); }
-
-    /** Keywords opening a nested block. */
-    List<String> blockKeywords() { return List.of(); }
+    /** What this block accepts. */
+    abstract Block block();
 
     /** Records a setting whose value has the right type (or is a string that parses as it). */
     abstract void store(String name, Object value, SourceLocation where);
 
     /** Records a plugin choice (name and raw parameters). */
     void choose(String keyword, String plugin, Map<String, Object> params, SourceLocation where) {
-        throw new IllegalStateException(blockName() + " has no plugin keywords");
+        throw new IllegalStateException(block().name() + " has no plugin keywords");
+    }
+
+    /** Evaluates a nested block's body. */
+    void open(Block nested, Closure<?> body) {
+        throw new IllegalStateException(block().name() + " has no nested blocks");
     }
 
     /** How a setting is named in messages; the validator words its messages the same way. */
-    String settingPhrase(String name) { return blockName() + " setting '" + name + "'"; }
+    final String settingPhrase(String name) { return block().phrase(name); }
 
     // ---- called by the typed keyword methods of subclasses ----
 
@@ -59,6 +54,8 @@ public abstract class SpecSupport extends GroovyObjectSupport {
     final void plugin(String keyword, String plugin, Map<?, ?> params) {
         choose(keyword, plugin, params == null ? Map.of() : Values.plainMap(params), context.here());
     }
+
+    final void nested(String name, Closure<?> body) { open(block().block(name), body); }
 
     /** Runs a block's closure against this spec, then reports settings left without a value. */
     final void evaluate(Closure<?> body) {
@@ -90,11 +87,24 @@ public abstract class SpecSupport extends GroovyObjectSupport {
             throw new ConfigException(where, settingPhrase(name) + " takes one value, like "
                     + name + " " + Values.literal(param(name).defaultValue()));
         }
-        if (pluginKeywords().contains(name)) {
+        if (block().plugin(name) != null) {
+            // name 'plugin' or name 'plugin', param: value (Groovy passes the named parameters first)
+            if (a.length == 1 && a[0] instanceof CharSequence plugin) {
+                choose(name, plugin.toString(), Map.of(), where);
+                return null;
+            }
+            if (a.length == 2 && a[0] instanceof Map<?, ?> params && a[1] instanceof CharSequence plugin) {
+                choose(name, plugin.toString(), Values.plainMap(params), where);
+                return null;
+            }
             throw new ConfigException(where, name + " takes a plugin name and optional named parameters, like "
                     + name + " 'name', param: value; got " + describeArgs(a));
         }
-        if (blockKeywords().contains(name)) {
+        if (block().block(name) != null) {
+            if (a.length == 1 && a[0] instanceof Closure<?> body) {
+                open(block().block(name), body);
+                return null;
+            }
             throw new ConfigException(where, name + " takes a block: " + name + " { ... }");
         }
         // helper methods defined in the script stay callable inside blocks
@@ -110,11 +120,11 @@ public abstract class SpecSupport extends GroovyObjectSupport {
             bareSettings.add(b);
             return b;
         }
-        if (pluginKeywords().contains(name)) {
+        if (block().plugin(name) != null) {
             throw new ConfigException(where, name + " needs a plugin name and optional named parameters, like "
                     + name + " 'name', param: value");
         }
-        if (blockKeywords().contains(name)) {
+        if (block().block(name) != null) {
             throw new ConfigException(where, name + " needs a block: " + name + " { ... }");
         }
         if (context.hasVariable(name)) return context.variable(name);
@@ -126,11 +136,11 @@ public abstract class SpecSupport extends GroovyObjectSupport {
         SourceLocation where = context.here();
         if (param(name) != null) {
             assign(name, value, where);
-        } else if (pluginKeywords().contains(name) && Values.plain(value) instanceof String s) {
+        } else if (block().plugin(name) != null && Values.plain(value) instanceof String s) {
             choose(name, s, Map.of(), where);
-        } else if (pluginKeywords().contains(name)) {
+        } else if (block().plugin(name) != null) {
             throw new ConfigException(where, name + " needs a plugin name, like " + name + " 'name'; got " + Values.show(value));
-        } else if (blockKeywords().contains(name)) {
+        } else if (block().block(name) != null) {
             throw new ConfigException(where, name + " takes a block: " + name + " { ... }");
         } else {
             throw unknown(name, where);
@@ -140,46 +150,15 @@ public abstract class SpecSupport extends GroovyObjectSupport {
     // ---- internals ----
 
     final void assign(String name, Object value, SourceLocation where) {
-        Param p = param(name);
         Object written = Values.plain(value);
-        checkType(p, written, where);
+        block().checkType(name, written, where);
         // the value as written, so later messages (a range check) quote what the user wrote
         store(name, written, where);
     }
 
-    /** Only the type: the range is the validator's, so a script value fixed by --set is not rejected early. */
-    private void checkType(Param p, Object v, SourceLocation where) {
-        Param typeOnly = new Param(p.name(), p.type(), p.defaultValue(), p.description(), null, false, null, p.choices(), p.rank());
-        String owner = blockName();
-        try {
-            Params.of(owner, List.of(typeOnly), Collections.singletonMap(p.name(), v));
-        } catch (ParamException e) {
-            String prefix = owner + " parameter '" + p.name() + "'";
-            String msg = e.getMessage().startsWith(prefix)
-                    ? settingPhrase(p.name()) + e.getMessage().substring(prefix.length())
-                    : e.getMessage();
-            throw new ConfigException(where, msg);
-        }
-    }
+    final Param param(String name) { return block().setting(name); }
 
-    final Param param(String name) {
-        for (Param p : settings()) if (p.name().equals(name)) return p;
-        return null;
-    }
-
-    /** Every keyword of the block: settings, then plugin choices, then nested blocks. */
-    final List<String> keywords() {
-        List<String> all = new ArrayList<>();
-        for (Param p : settings()) all.add(p.name());
-        all.addAll(pluginKeywords());
-        all.addAll(blockKeywords());
-        return all;
-    }
-
-    private ConfigException unknown(String name, SourceLocation where) {
-        return new ConfigException(where, "unknown setting '" + name + "' in " + blockName()
-                + ". Accepted: " + String.join(", ", keywords()));
-    }
+    private ConfigException unknown(String name, SourceLocation where) { return block().unknown(name, where); }
 
     private static String describeArgs(Object[] a) {
         if (a.length == 0) return "nothing";

@@ -1,15 +1,16 @@
 package org.sdex.dsl;
 
 import org.sdex.core.config.Section;
+import org.sdex.core.vocabulary.Vocabulary;
 
 /**
- * {@code train { ... }}: one typed method per setting of {@link org.sdex.core.config.TrainSettings}
- * (which holds the defaults, ranges and descriptions; {@code sdex describe train} lists them).
+ * {@code train { ... }}: one typed method per setting of {@link Vocabulary#TRAIN}, for IDE completion
+ * (the vocabulary holds the defaults, ranges and descriptions; {@code sdex describe train} lists them).
  * Numbers arrive as written ({@code Number}): Groovy would silently truncate a too-large integer
  * to an int and fail without the setting's name on a real that overflows a double.
  */
 public class TrainSpec extends BlockSpec {
-    TrainSpec(ScriptContext context, Section section) { super(context, "train", section); }
+    TrainSpec(ScriptContext context, Section section) { super(context, Vocabulary.TRAIN, section); }
 
     public void steps(Number n) { set("steps", n); }
 

@@ -7,11 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sdex.core.config.ExperimentConfig;
-import org.sdex.core.config.SampleSettings;
 import org.sdex.core.config.Section;
 import org.sdex.core.config.SourceLocation;
-import org.sdex.core.config.TrainSettings;
 import org.sdex.core.run.ExperimentPlan;
+import org.sdex.core.vocabulary.Vocabulary;
 import org.sdex.spi.Param;
 
 class ExperimentLoaderTest {
@@ -80,10 +79,10 @@ class ExperimentLoaderTest {
     /** Every setting has a typed method, so IDEs complete it; a new setting without one still works via methodMissing. */
     @Test
     void everySettingHasATypedMethod() {
-        assertThat(methodNames(TrainSpec.class)).containsAll(names(TrainSettings.PARAMS));
-        assertThat(methodNames(SampleSpec.class)).containsAll(names(SampleSettings.PARAMS)).contains("predictor", "corrector");
+        assertThat(methodNames(TrainSpec.class)).containsAll(names(Vocabulary.TRAIN.settings()));
+        assertThat(methodNames(SampleSpec.class)).containsAll(names(Vocabulary.SAMPLE.settings())).contains("predictor", "corrector");
         assertThat(methodNames(SampleSpec.class)).contains("ode", "solver");
-        assertThat(methodNames(LikelihoodSpec.class)).containsAll(names(org.sdex.core.config.LikelihoodSettings.PARAMS)).contains("ode");
+        assertThat(methodNames(LikelihoodSpec.class)).containsAll(names(Vocabulary.LIKELIHOOD.settings())).contains("ode");
         assertThat(methodNames(ExperimentSpec.class)).contains("seed", "data", "sde", "model", "train", "sample", "likelihood");
     }
 

@@ -6,8 +6,7 @@ import static org.sdex.dsl.Validation.error;
 
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.sdex.core.config.SampleSettings;
-import org.sdex.core.config.TrainSettings;
+import org.sdex.core.vocabulary.Vocabulary;
 import org.sdex.spi.Param;
 import org.sdex.spi.PluginKind;
 
@@ -25,7 +24,7 @@ class MalformedScriptTest {
     @Test
     void typoInSetting() {
         assertThat(error("typo_in_setting.groovy")).isEqualTo(
-                "typo_in_setting.groovy:7: unknown setting 'stpes' in train. Accepted: " + names(TrainSettings.PARAMS));
+                "typo_in_setting.groovy:7: unknown setting 'stpes' in train. Accepted: " + names(Vocabulary.TRAIN.settings()));
     }
 
     @Test
@@ -113,7 +112,7 @@ class MalformedScriptTest {
     void settingOfAnotherBlock() {
         assertThat(error("setting_in_wrong_block.groovy")).isEqualTo(
                 "setting_in_wrong_block.groovy:7: unknown setting 'lr' in sample. Accepted: "
-                        + names(SampleSettings.PARAMS) + ", predictor, corrector, ode, solver");
+                        + names(Vocabulary.SAMPLE.settings()) + ", predictor, corrector, ode, solver");
     }
 
     @Test

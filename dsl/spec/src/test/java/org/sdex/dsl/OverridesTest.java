@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.sdex.core.config.ExperimentConfig;
-import org.sdex.core.config.TrainSettings;
 import org.sdex.core.run.ExperimentPlan;
 import org.sdex.core.sample.SamplingMethod;
+import org.sdex.core.vocabulary.Vocabulary;
 import org.sdex.spi.Param;
 
 class OverridesTest {
@@ -63,7 +63,7 @@ class OverridesTest {
 
     @Test
     void unknownSettingInABlockIsReportedWithTheBlocksSettings() {
-        String accepted = TrainSettings.PARAMS.stream().map(Param::name).collect(Collectors.joining(", "));
+        String accepted = Vocabulary.TRAIN.settings().stream().map(Param::name).collect(Collectors.joining(", "));
         assertThat(error("good.groovy", "train.stpes=3")).isEqualTo(
                 "--set train.stpes=3: unknown setting 'stpes' in train. Accepted: " + accepted);
     }

@@ -82,7 +82,7 @@ class RepositoryExperimentsTest {
         Path out = root.resolve("runs-" + name);
         ExperimentValidator v = validator(out);
         ExperimentPlan plan = v.validate(config);
-        RunResult r = new ExperimentRunner(v, RunOptions.defaults(root, out)).run(plan);
+        RunResult r = new ExperimentRunner(RunOptions.defaults(root, out)).run(plan);
         assertThat(r.runDir().resolve("samples.npy")).exists();
         assertThat(r.runDir().resolve("checkpoints")).isDirectoryContaining("glob:**/ckpt-2.sdex");
         assertThat(r.summary()).containsKey("train");

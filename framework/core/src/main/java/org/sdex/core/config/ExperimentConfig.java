@@ -16,7 +16,7 @@ public final class ExperimentConfig {
     public PluginRef data;
     public PluginRef sde;
     public PluginRef model;
-    /** Blocks by name: "train", "sample" (later issues add "likelihood", ...). */
+    /** Blocks by name: "train", "sample", "likelihood" (the blocks of {@link org.sdex.core.vocabulary.Vocabulary#EXPERIMENT}). */
     public final Map<String, Section> sections = new LinkedHashMap<>();
     public Long seed;
     public SourceLocation seedLocation = SourceLocation.UNKNOWN;
@@ -24,6 +24,25 @@ public final class ExperimentConfig {
     public org.sdex.core.sweep.SweepDeclaration sweep;
 
     public Section section(String name) { return sections.get(name); }
+
+    /** The top-level plugin chosen by this keyword ({@code data}, {@code sde}, {@code model}), or null. */
+    public PluginRef plugin(String keyword) {
+        return switch (keyword) {
+            case "data" -> data;
+            case "sde" -> sde;
+            case "model" -> model;
+            default -> throw new IllegalArgumentException("no top-level plugin keyword '" + keyword + "'");
+        };
+    }
+
+    public void choose(String keyword, PluginRef ref) {
+        switch (keyword) {
+            case "data" -> data = ref;
+            case "sde" -> sde = ref;
+            case "model" -> model = ref;
+            default -> throw new IllegalArgumentException("no top-level plugin keyword '" + keyword + "'");
+        }
+    }
 
     public Section sectionOrCreate(String name, SourceLocation where) {
         return sections.computeIfAbsent(name, k -> {

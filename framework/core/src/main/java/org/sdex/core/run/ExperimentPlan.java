@@ -15,21 +15,44 @@ import org.sdex.spi.data.DatasetPlugin;
 import org.sdex.spi.model.ModelPlugin;
 import org.sdex.spi.sde.SdePlugin;
 import org.sdex.core.plugin.Resolved;
+import org.sdex.core.sample.SamplerPlugins;
 import org.sdex.core.sample.SamplingMethod;
+import org.sdex.spi.data.Dataset;
+import org.sdex.spi.model.Model;
+import org.sdex.spi.sampling.OdeSolver;
+import org.sdex.spi.sde.Sde;
 
 /**
  * A fully validated experiment: every plugin resolved with checked parameters and every block's
  * settings typed. Nothing here can fail for a reason the user could have been told about earlier.
  * {@code train} is null for analytic models; {@code sample} (with its sampling method) and
- * {@code likelihood} are null when the experiment has no such block.
+ * {@code likelihood} are null when the experiment has no such block. {@link #built} holds the
+ * objects validation made to check the experiment; the run uses these, so each plugin object is
+ * created and each data split read once.
  */
 public record ExperimentPlan(ExperimentConfig config, long seed,
                              Resolved<DatasetPlugin> data, Resolved<SdePlugin> sde, Resolved<ModelPlugin> model,
                              InitialWeights init, TrainSettings train, SampleSettings sample, SamplingMethod sampling,
-                             Likelihood likelihood) {
+                             Likelihood likelihood, Built built) {
 
-    /** The likelihood block: its settings and the ODE solver it integrates with. */
-    public record Likelihood(LikelihoodSettings settings, Resolved<OdeSolverPlugin> ode) {}
+    /** The likelihood block: its settings and the ODE solver it integrates with (created). */
+    public record Likelihood(LikelihoodSettings settings, Resolved<OdeSolverPlugin> ode, OdeSolver solver) {}
+
+    /**
+     * The plugin objects of the experiment: the SDE, the data splits the run reads ("train", and
+     * "test" or the likelihood's split when a finite data set needs them), the model (null only when
+     * validated without the data files) and the sample block's plugins (null without one).
+     */
+    public record Built(Sde sde, Map<String, Dataset> splits, Model model, SamplerPlugins sampler) {
+        public Dataset data() { return splits.get("train"); }
+
+        /** A split the run reads; a distribution has no splits, so every name is its draws. */
+        public Dataset split(String name) {
+            Dataset d = data().size().isEmpty() ? data() : splits.get(name);
+            if (d == null) throw new IllegalStateException("split '" + name + "' was not opened during validation");
+            return d;
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

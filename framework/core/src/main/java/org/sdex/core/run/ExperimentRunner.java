@@ -18,7 +18,6 @@ import org.sdex.core.train.ScoreNetwork;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.model.AnalyticModel;
 import org.sdex.spi.model.Model;
-import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.model.NetworkModel;
 import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.ScoreFunction;
@@ -40,12 +39,10 @@ public final class ExperimentRunner {
     /** Seed of the exact oracle draws the samples are compared with. */
     private static final long ORACLE_SEED = 7001;
 
-    private final ExperimentValidator validator;
     private final RunOptions options;
 
     @Inject
-    public ExperimentRunner(ExperimentValidator validator, RunOptions options) {
-        this.validator = validator;
+    public ExperimentRunner(RunOptions options) {
         this.options = options;
     }
 
@@ -64,18 +61,12 @@ public final class ExperimentRunner {
 
     /** {@code folder}: the exact run folder to make (a sweep point's), or null for a new one under --out or the --resume one. */
     private RunResult run(ExperimentPlan plan, java.nio.file.Path folder, RunOptions options) {
-        Sde sde = plan.sde().plugin().create(plan.sde().params());
-        Dataset data = plan.data().plugin().open(plan.data().params(), validator.dataContext("train"));
-        Map<String, Dataset> splits = new java.util.HashMap<>();
+        // the SDE, the data splits and the model were made while validating; nothing is opened twice
+        Sde sde = plan.built().sde();
+        Dataset data = plan.built().data();
+        Model model = plan.built().model();
         // every input from outside is read and checked before the run directory exists or is touched
-        if (plan.train() != null && plan.train().evalEvery() > 0) split(plan, data, "test", splits);
-        if (plan.likelihood() != null) {
-            if (options.points() != null) LikelihoodStage.points(options.points(), data);
-            else split(plan, data, plan.likelihood().settings().split(), splits);
-        }
-        long modelSeed = plan.train() != null ? plan.train().seed() : plan.seed();
-        Model model = plan.model().plugin().create(plan.model().params(),
-                new ModelContext(sde, data, data.shape(), DataType.FLOAT, new Rng(modelSeed)));
+        if (plan.likelihood() != null && options.points() != null) LikelihoodStage.points(options.points(), data);
         // weights to start from are read, and fitted to the network, before anything is written
         ScoreNetwork initialised = null;
         if (plan.init() != null && model instanceof NetworkModel network) {
@@ -91,11 +82,11 @@ public final class ExperimentRunner {
             dir = folder != null ? RunDirectory.at(folder) : RunDirectory.create(options.outDir(), plan.name());
         }
         try (RunDirectory.Lock lock = dir.lock()) {
-            return run(plan, sde, data, splits, model, initialised, dir, options);
+            return run(plan, sde, data, model, initialised, dir, options);
         }
     }
 
-    private RunResult run(ExperimentPlan plan, Sde sde, Dataset data, Map<String, Dataset> splits, Model model,
+    private RunResult run(ExperimentPlan plan, Sde sde, Dataset data, Model model,
                           ScoreNetwork initialised, RunDirectory dir, RunOptions options) {
         log.info("run directory {}", dir.path());
         writeJson(dir, "config.json", plan.toMap());
@@ -110,15 +101,14 @@ public final class ExperimentRunner {
             summary.put("init", Map.of("source", plan.init().describe(), "parameters", initialised.parameterCount()));
             score = initialised.scoreFunction(sde);
         } else {
-            score = TrainingStage.run((NetworkModel) model, initialised, sde, data, () -> split(plan, data, "test", splits), plan, dir,
+            score = TrainingStage.run((NetworkModel) model, initialised, sde, data, () -> plan.built().split("test"), plan, dir,
                     options, summary);
         }
         if (plan.sample() != null || plan.likelihood() != null) {
             try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"))) {
                 if (plan.sample() != null) sample(plan, sde, data, score, dir, metrics, summary, options);
                 if (plan.likelihood() != null) {
-                    String split = plan.likelihood().settings().split();
-                    Dataset evalData = split(plan, data, split, splits);
+                    Dataset evalData = options.points() != null ? data : plan.built().split(plan.likelihood().settings().split());
                     LikelihoodStage.run(plan, sde, data, evalData, (DifferentiableScore) score, options, dir, metrics, summary);
                 }
             }
@@ -130,7 +120,7 @@ public final class ExperimentRunner {
     private void sample(ExperimentPlan plan, Sde sde, Dataset data, ScoreFunction score, RunDirectory dir,
                         MetricsLog metrics, Map<String, Object> summary, RunOptions options) {
         SampleSettings s = plan.sample();
-        Sampler sampler = new Sampler(sde, score, plan.sampling(), s);
+        Sampler sampler = new Sampler(sde, score, plan.built().sampler(), s);
         long start = System.nanoTime();
         Sampler.Result result;
         try (Progress bar = Progress.start("sample", sampler.progressUnits(), options.progress())) {
@@ -171,15 +161,6 @@ public final class ExperimentRunner {
         summary.put("sample", m);
         log.info("sampled {} with {} in {} s ({} score evaluations per sample)", s.n(), label,
                 String.format("%.1f", seconds), m.get("nfe"));
-    }
-
-    /**
-     * A split of a finite data set, opened once per run (the held-out loss and the likelihood stage
-     * share it); the training data itself for "train" and for distributions.
-     */
-    private Dataset split(ExperimentPlan plan, Dataset train, String name, Map<String, Dataset> opened) {
-        if (train.size().isEmpty() || name.equals("train")) return train;
-        return opened.computeIfAbsent(name, n -> plan.data().plugin().open(plan.data().params(), validator.dataContext(n)));
     }
 
     static void writeJson(RunDirectory dir, String name, Object value) {

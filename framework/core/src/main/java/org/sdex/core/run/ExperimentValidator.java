@@ -20,8 +20,9 @@ import org.sdex.core.config.TrainSettings;
 import org.sdex.core.error.SdexException;
 import org.sdex.core.interop.ReferenceWeights;
 import org.sdex.core.train.InitialWeights;
+import org.sdex.core.vocabulary.Block;
+import org.sdex.core.vocabulary.Vocabulary;
 import org.sdex.core.plugin.PluginRegistry;
-import org.sdex.spi.Param;
 import org.sdex.spi.ParamException;
 import org.sdex.spi.Params;
 import org.sdex.spi.Plugin;
@@ -35,15 +36,14 @@ import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.Model;
 import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.model.ModelPlugin;
-import org.sdex.spi.model.ScoreFunction;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.CorrectorPlugin;
 import org.sdex.spi.sampling.PredictorPlugin;
-import org.sdex.spi.sampling.SamplerContext;
+import org.sdex.spi.sampling.OdeSolver;
 import org.sdex.spi.sampling.OdeSolverPlugin;
-import org.sdex.spi.sampling.SolverContext;
 import org.sdex.spi.sampling.SolverPlugin;
 import org.sdex.core.plugin.Resolved;
+import org.sdex.core.sample.SamplerPlugins;
 import org.sdex.core.sample.SamplingMethod;
 import org.sdex.spi.sde.Sde;
 import org.sdex.spi.sde.SdePlugin;
@@ -51,14 +51,13 @@ import org.sdex.spi.sde.SdePlugin;
 /**
  * Checks a whole experiment before any compute: plugin names, every parameter's type and range,
  * every block's settings, and combinations that only fail when pieces meet (an analytic model
- * with a train block, a network without one, a predictor that does not support the SDE). Plugins
- * are instantiated here because that is where they check combinations; creating them is cheap.
- * Every failure is a {@link ConfigException} pointing at the line that caused it.
+ * with a train block, a network without one, a predictor that does not support the SDE). Plugin
+ * objects are created and the data splits opened here, because that is where they check the
+ * combinations and shapes; the plan keeps them ({@link ExperimentPlan.Built}) and the run uses
+ * them, so nothing is created or read twice. Every failure is a {@link ConfigException} pointing
+ * at the line that caused it.
  */
 public final class ExperimentValidator {
-    /** Top-level blocks an experiment may have. */
-    public static final List<String> SECTIONS = List.of("train", "sample", "likelihood");
-
     private final PluginRegistry registry;
     private final RunOptions options;
 
@@ -94,13 +93,14 @@ public final class ExperimentValidator {
             throw new ConfigException(config.location, "experiment name '" + config.name
                     + "' may contain only letters, digits, '_', '-' and '.' (it names the run directory)");
         }
+        List<String> blocks = Vocabulary.runBlocks().stream().map(Block::name).toList();
         for (String s : config.sections.keySet()) {
-            if (!SECTIONS.contains(s)) {
-                throw new ConfigException(config.section(s).location, "unknown block '" + s + "'. Accepted: " + String.join(", ", SECTIONS));
+            if (!blocks.contains(s)) {
+                throw new ConfigException(config.section(s).location, "unknown block '" + s + "'. Accepted: " + String.join(", ", blocks));
             }
         }
         long seed = config.seed == null ? 0 : config.seed;
-        if (seed < 0) throw new ConfigException(config.seedLocation, "seed must be an integer >= 0, got " + seed);
+        if (config.seed != null) Vocabulary.EXPERIMENT.checkValue("seed", config.seed, config.seedLocation);
 
         Resolved<DatasetPlugin> data = resolve(PluginKind.DATASET, "data", config.data, config.location, DatasetPlugin.class);
         Resolved<SdePlugin> sdeRef = resolve(PluginKind.SDE, "sde", config.sde, config.location, SdePlugin.class);
@@ -111,11 +111,14 @@ public final class ExperimentValidator {
 
         Sde sde = create(config.sde, () -> sdeRef.plugin().create(sdeRef.params()));
         Dataset dataset = openData(config.data, data, "train", missing);
+        Section trainSection = config.section("train");
+        TrainSettings written = trainSection == null ? null : TrainSettings.from(Vocabulary.TRAIN.read(trainSection, seed));
+        // the weights are initialised from the train block's seed; the run uses this very model
+        long modelSeed = written != null ? written.seed() : seed;
         // without the files and their shape (a custom image set), the model cannot be checked against the data
         Model model = dataset.shape() == null ? null : create(config.model, () -> modelRef.plugin().create(modelRef.params(),
-                new ModelContext(sde, dataset, dataset.shape(), DataType.FLOAT, new Rng(seed))));
+                new ModelContext(sde, dataset, dataset.shape(), DataType.FLOAT, new Rng(modelSeed))));
 
-        Section trainSection = config.section("train");
         TrainSettings train = null;
         if (model instanceof AnalyticModel && init != null) {
             throw new ConfigException(config.model.location, "model '" + modelRef.name()
@@ -133,7 +136,7 @@ public final class ExperimentValidator {
             }
             if (trainSection != null || init == null) { // a network with init and no train block only samples
                 Section s = trainSection != null ? trainSection : new Section();
-                train = TrainSettings.from(settings("train", s, TrainSettings.PARAMS, seed));
+                train = written != null ? written : TrainSettings.from(Vocabulary.TRAIN.read(s, seed));
                 if (train.sampleEvery() > 0 && config.section("sample") == null) {
                     throw new ConfigException(s.where("sampleEvery"), "train setting 'sampleEvery' draws sample grids with the"
                             + " sample block; add a sample { ... } block or remove sampleEvery");
@@ -141,9 +144,17 @@ public final class ExperimentValidator {
             }
         }
 
+        Map<String, Dataset> splits = new LinkedHashMap<>();
+        splits.put("train", dataset);
+        if (train != null && train.evalEvery() > 0 && dataset.size().isPresent()) {
+            // the held-out loss reads the test split: opened now, not after hours of training
+            splits.put("test", openData(config.data, data, "test", missing));
+        }
+
         Section sampleSection = config.section("sample");
         SampleSettings sample = null;
         SamplingMethod sampling = null;
+        SamplerPlugins samplerPlugins = null;
         if (sampleSection != null) {
             sampling = samplingMethod(sampleSection, sde);
             sampleSection = withoutScriptStepsForOverriddenWay(sampleSection, sampling);
@@ -151,33 +162,25 @@ public final class ExperimentValidator {
             if (sampling instanceof SamplingMethod.WholeTrajectory w && !sampleSection.values.containsKey("steps")) {
                 withDefaults.set("steps", w.solver().plugin().defaultSteps(), sampleSection.location);
             }
-            sample = SampleSettings.from(settings("sample", withDefaults, SampleSettings.PARAMS, seed));
-            check(sampleSection, sampling, sample, sde);
+            sample = SampleSettings.from(Vocabulary.SAMPLE.read(withDefaults, seed));
+            samplerPlugins = check(sampleSection, sampling, sample, sde);
         }
         ExperimentPlan.Likelihood likelihood = likelihood(config.section("likelihood"), seed, sde, dataset, model,
-                data, config.data, modelRef.name(), missing);
+                data, config.data, modelRef.name(), missing, splits);
         if (options.points() != null && likelihood == null) {
             throw new ConfigException(config.location, "--points " + options.points()
                     + " needs a likelihood { ... } block to evaluate them with");
         }
-        return new ExperimentPlan(config, seed, data, sdeRef, modelRef, init, train, sample, sampling, likelihood);
+        return new ExperimentPlan(config, seed, data, sdeRef, modelRef, init, train, sample, sampling, likelihood,
+                new ExperimentPlan.Built(sde, splits, model, samplerPlugins));
     }
-
-    /** The likelihood block's plugins chosen by keyword. */
-    public static final List<String> LIKELIHOOD_PLUGINS = List.of("ode");
 
     private ExperimentPlan.Likelihood likelihood(Section section, long seed, Sde sde, Dataset dataset, Model model,
                                                  Resolved<DatasetPlugin> data, PluginRef dataRef, String modelName,
-                                                 List<String> missing) {
+                                                 List<String> missing, Map<String, Dataset> splits) {
         if (section == null) return null;
-        for (String key : section.plugins.keySet()) {
-            if (!LIKELIHOOD_PLUGINS.contains(key)) {
-                throw new ConfigException(section.plugins.get(key).location,
-                        "unknown plugin setting '" + key + "' in likelihood. Accepted: " + String.join(", ", LIKELIHOOD_PLUGINS));
-            }
-        }
-        LikelihoodSettings settings = LikelihoodSettings.from(settings("likelihood", section, LikelihoodSettings.PARAMS, seed));
-        PluginRef ref = section.plugins.getOrDefault("ode", defaultRef(LikelihoodSettings.DEFAULT_ODE, section.location));
+        LikelihoodSettings settings = LikelihoodSettings.from(Vocabulary.LIKELIHOOD.read(section, seed));
+        PluginRef ref = Vocabulary.LIKELIHOOD.chosen(section, "ode");
         Resolved<OdeSolverPlugin> ode = resolve(PluginKind.ODE_SOLVER, "ode", ref, section.location, OdeSolverPlugin.class);
         if (settings.eps() >= sde.T()) {
             throw new ConfigException(section.where("eps"), "likelihood setting 'eps' must be below the SDE's T = " + sde.T()
@@ -189,27 +192,21 @@ public final class ExperimentValidator {
         }
         if (options.points() == null && dataset.size().isPresent() && !settings.split().equals("train")) {
             // the split's files must exist and be readable: open it now, not after hours of training
-            openData(dataRef, data, settings.split(), missing);
+            if (!splits.containsKey(settings.split())) splits.put(settings.split(), openData(dataRef, data, settings.split(), missing));
         }
         if (model instanceof AnalyticModel analytic && !(analytic.score() instanceof DifferentiableScore)) {
             throw new ConfigException(section.location, "model '" + modelName + "' gives no vector-Jacobian products of its score,"
                     + " which exact likelihoods need; use a network model or one whose score is a DifferentiableScore");
         }
-        create(ref, () -> ode.plugin().create(ode.params(), 1));
-        return new ExperimentPlan.Likelihood(settings, ode);
+        OdeSolver solver = create(ref, () -> ode.plugin().create(ode.params(), 1));
+        return new ExperimentPlan.Likelihood(settings, ode, solver);
     }
-
-    /** The sample block's plugins chosen by keyword. */
-    public static final List<String> SAMPLE_PLUGINS = List.of("predictor", "corrector", "ode", "solver");
 
     /** One way of sampling: predictor/corrector (the default), ode, or solver, never two. */
     private SamplingMethod samplingMethod(Section section, Sde sde) {
         Map<String, PluginRef> chosen = section.plugins;
         for (String key : chosen.keySet()) {
-            if (!SAMPLE_PLUGINS.contains(key)) {
-                throw new ConfigException(chosen.get(key).location,
-                        "unknown plugin setting '" + key + "' in sample. Accepted: " + String.join(", ", SAMPLE_PLUGINS));
-            }
+            if (Vocabulary.SAMPLE.plugin(key) == null) throw Vocabulary.SAMPLE.unknown(key, chosen.get(key).location);
         }
         List<String> ways = new ArrayList<>();
         if (chosen.containsKey("predictor") || chosen.containsKey("corrector")) ways.add("predictor/corrector");
@@ -234,8 +231,8 @@ public final class ExperimentValidator {
             if (why != null) throw new ConfigException(ref.location, "solver '" + solver.name() + "': " + why);
             return new SamplingMethod.WholeTrajectory(solver);
         }
-        PluginRef p = chosen.getOrDefault("predictor", defaultRef(SampleSettings.DEFAULT_PREDICTOR, section.location));
-        PluginRef c = chosen.getOrDefault("corrector", defaultRef(SampleSettings.DEFAULT_CORRECTOR, section.location));
+        PluginRef p = Vocabulary.SAMPLE.chosen(section, "predictor");
+        PluginRef c = Vocabulary.SAMPLE.chosen(section, "corrector");
         Resolved<PredictorPlugin> predictor = resolve(PluginKind.PREDICTOR, "predictor", p, section.location, PredictorPlugin.class);
         Resolved<CorrectorPlugin> corrector = resolve(PluginKind.CORRECTOR, "corrector", c, section.location, CorrectorPlugin.class);
         String why = predictor.plugin().unsupported(sde, predictor.params());
@@ -270,8 +267,11 @@ public final class ExperimentValidator {
         return s;
     }
 
-    /** Combinations of settings and plugins that only fail together; plugins are created to let them check. */
-    private static void check(Section section, SamplingMethod sampling, SampleSettings sample, Sde sde) {
+    /**
+     * Combinations of settings and plugins that only fail together; the plugins are created here,
+     * once for the run, and check what they were given.
+     */
+    private static SamplerPlugins check(Section section, SamplingMethod sampling, SampleSettings sample, Sde sde) {
         if (!(sampling instanceof SamplingMethod.PredictorCorrector) && section.values.containsKey("probabilityFlow")) {
             throw new ConfigException(section.where("probabilityFlow"), "setting 'probabilityFlow' applies to predictors;"
                     + " " + sampling.label() + " has its own way (remove the setting)");
@@ -286,29 +286,18 @@ public final class ExperimentValidator {
                         + "', which chooses its own steps; set its tolerances instead, e.g. ode '" + ode.solver().name()
                         + "', rtol: 1e-5, atol: 1e-5");
             }
-            PluginRef ref = section.plugins.get("ode");
-            create(ref, () -> ode.solver().plugin().create(ode.solver().params(), sample.steps()));
-        } else if (sampling instanceof SamplingMethod.WholeTrajectory w) {
-            PluginRef ref = section.plugins.get("solver");
-            create(ref, () -> w.solver().plugin().create(w.solver().params(),
-                    new SolverContext(sde, NOT_DURING_VALIDATION, sample.steps(), sample.eps(), sample.denoise())));
-        } else if (sampling instanceof SamplingMethod.PredictorCorrector pc) {
-            SamplerContext ctx = new SamplerContext(sde, NOT_DURING_VALIDATION, sample.steps(), sample.probabilityFlow());
-            create(section.plugins.getOrDefault("predictor", defaultRef(pc.predictor().name(), section.location)),
-                    () -> pc.predictor().plugin().create(pc.predictor().params(), ctx));
-            create(section.plugins.getOrDefault("corrector", defaultRef(pc.corrector().name(), section.location)),
-                    () -> pc.corrector().plugin().create(pc.corrector().params(), ctx));
         }
+        return SamplerPlugins.create(sampling, sde, sample, new SamplerPlugins.Creation() {
+            @Override public <T> T create(String keyword, Supplier<T> factory) {
+                return ExperimentValidator.create(Vocabulary.SAMPLE.chosen(section, keyword), factory);
+            }
+        });
     }
 
     /** The data context of this run: data root from the options, float32, the given split. */
-    public DataContext dataContext(String split) {
+    private DataContext dataContext(String split) {
         return new DataContext(options.dataRoot(), DataType.FLOAT, split);
     }
-
-    private static final ScoreFunction NOT_DURING_VALIDATION = (x, t) -> {
-        throw new IllegalStateException("plugins must not evaluate the score while being created");
-    };
 
     private static PluginRef defaultRef(String name, SourceLocation where) {
         return new PluginRef(name, Map.of(), where);
@@ -322,23 +311,14 @@ public final class ExperimentValidator {
      */
     private static InitialWeights initialWeights(PluginRef ref) {
         if (ref == null) return null;
-        Object init = ref.params.remove("init");
-        Object weights = ref.params.remove("weights");
-        if (init == null) {
-            if (weights != null) throw new ConfigException(ref.location, "model setting 'weights' chooses among the weights of init; add init: FILE");
+        boolean weightsGiven = ref.params.containsKey("weights");
+        Params own = Vocabulary.EXPERIMENT.plugin("model").takeSettings(ref);
+        String path = own.string("init");
+        if (path.isBlank()) {
+            if (weightsGiven) throw new ConfigException(ref.location, "model setting 'weights' chooses among the weights of init; add init: FILE");
             return null;
         }
-        if (!(init instanceof String path) || path.isBlank()) {
-            throw new ConfigException(ref.location, "model setting 'init' takes a path (a run directory, an .sdex checkpoint, a .pth/.pt"
-                    + " or .safetensors file), got " + init);
-        }
-        ReferenceWeights.Choice choice;
-        try {
-            choice = weights == null ? ReferenceWeights.Choice.EMA : ReferenceWeights.Choice.of(String.valueOf(weights));
-        } catch (SdexException e) {
-            throw new ConfigException(ref.location, "model setting " + e.getMessage());
-        }
-        InitialWeights w = new InitialWeights(java.nio.file.Path.of(path), choice);
+        InitialWeights w = new InitialWeights(java.nio.file.Path.of(path), ReferenceWeights.Choice.of(own.string("weights")));
         if (!java.nio.file.Files.exists(w.source())) {
             throw new ConfigException(ref.location, "model setting 'init': no file or directory '" + path + "'");
         }
@@ -401,29 +381,6 @@ public final class ExperimentValidator {
             return factory.get();
         } catch (SdexException | IllegalArgumentException e) {
             throw new ConfigException(ref.location, e.getMessage());
-        }
-    }
-
-    /** Validates one block's settings; the experiment seed is the block's default seed. */
-    private static Params settings(String block, Section section, List<Param> spec, long seed) {
-        Map<String, Param> byName = new LinkedHashMap<>();
-        for (Param p : spec) byName.put(p.name(), p);
-        for (String key : section.values.keySet()) {
-            if (!byName.containsKey(key)) {
-                List<String> accepted = new ArrayList<>(byName.keySet());
-                if (block.equals("sample")) accepted.addAll(SAMPLE_PLUGINS);
-                if (block.equals("likelihood")) accepted.addAll(LIKELIHOOD_PLUGINS);
-                throw new ConfigException(section.where(key), "unknown setting '" + key + "' in " + block
-                        + ". Accepted: " + String.join(", ", accepted));
-            }
-        }
-        Map<String, Object> values = new LinkedHashMap<>(section.values);
-        if (!values.containsKey("seed") && byName.containsKey("seed")) values.put("seed", seed);
-        try {
-            return Params.of(block, spec, values);
-        } catch (ParamException e) {
-            String msg = e.getMessage().replace(block + " parameter '", block + " setting '");
-            throw new ConfigException(section.where(e.param()), msg);
         }
     }
 }

@@ -46,7 +46,7 @@ final class LikelihoodStage {
         String trace = s.traceFor(dims);
         Divergence divergence = trace.equals("exact") ? Divergence.exact()
                 : Divergence.hutchinson(Divergence.Probe.valueOf(s.probes().toUpperCase(Locale.ROOT)), s.k());
-        OdeSolver solver = plan.likelihood().ode().plugin().create(plan.likelihood().ode().params(), 1);
+        OdeSolver solver = plan.likelihood().solver();
         ProbabilityFlowLikelihood flow = new ProbabilityFlowLikelihood(sde, score, divergence, solver, s.eps());
         Optional<PixelRange> pixels = options.points() == null ? evalData.pixels() : Optional.empty();
 

@@ -149,7 +149,7 @@ final class TrainingStage {
         TrainSettings s = plan.train();
         SampleSettings grid = new SampleSettings(base.steps(), s.sampleGrid(), 0, base.eps(), base.denoise(),
                 base.probabilityFlow(), true, base.seed());
-        INDArray x = new Sampler(sde, net.scoreFunction(sde), plan.sampling(), grid)
+        INDArray x = new Sampler(sde, net.scoreFunction(sde), plan.built().sampler(), grid)
                 .sample(data.shape(), net.dataType(), null).samples();
         Path file = dir.resolve(String.format("samples/step-%07d.png", step));
         if (data.pixels().isPresent() && x.rank() == 4) {

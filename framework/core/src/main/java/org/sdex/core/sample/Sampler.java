@@ -13,9 +13,7 @@ import org.sdex.spi.sampling.Corrector;
 import org.sdex.spi.sampling.OdeSolution;
 import org.sdex.spi.sampling.OdeSolver;
 import org.sdex.spi.sampling.Predictor;
-import org.sdex.spi.sampling.SamplerContext;
 import org.sdex.spi.sampling.Solver;
-import org.sdex.spi.sampling.SolverContext;
 import org.sdex.spi.sampling.Step;
 import org.sdex.spi.sde.ReverseSde;
 import org.sdex.spi.sde.Sde;
@@ -25,7 +23,8 @@ import org.sdex.spi.sde.Sde;
  * score evaluations of each trajectory counted. Example i always uses the noise stream of example
  * i ({@link Rng#rows}), so fixed-step methods give the same samples whatever the batch size; an
  * adaptive ODE solver controls the error of the whole batch, so there the samples agree to its
- * tolerance.
+ * tolerance. The plugins it drives are created once ({@link SamplerPlugins}) and may serve several
+ * samplers in turn.
  */
 public final class Sampler {
     /** Progress units of one adaptive trajectory (its time fraction in per mille). */
@@ -33,14 +32,20 @@ public final class Sampler {
 
     private final Sde sde;
     private final CountingScore score;
-    private final SamplingMethod method;
+    private final SamplerPlugins plugins;
     private final SampleSettings settings;
     private final Trajectory trajectory;
 
     public Sampler(Sde sde, ScoreFunction score, SamplingMethod method, SampleSettings settings) {
+        this(sde, score, SamplerPlugins.create(method, sde, settings), settings);
+    }
+
+    /** Drives plugins created earlier, for the same steps, eps, denoising and probability flow as {@code settings}. */
+    public Sampler(Sde sde, ScoreFunction score, SamplerPlugins plugins, SampleSettings settings) {
+        if (!plugins.fits(settings)) throw new IllegalArgumentException("the sampler plugins were created for other settings than " + settings);
         this.sde = sde;
         this.score = new CountingScore(score);
-        this.method = method;
+        this.plugins = plugins;
         this.settings = settings;
         this.trajectory = trajectory();
     }
@@ -60,6 +65,15 @@ public final class Sampler {
      * @param progress called with the number of progress units done so far
      */
     public Result sample(long[] exampleShape, DataType type, LongConsumer progress) {
+        plugins.bind(score);
+        try {
+            return draw(exampleShape, type, progress);
+        } finally {
+            plugins.unbind();
+        }
+    }
+
+    private Result draw(long[] exampleShape, DataType type, LongConsumer progress) {
         int n = settings.n();
         int batch = settings.effectiveBatch();
         INDArray out = Nd4j.create(type, concat(n, exampleShape));
@@ -88,17 +102,17 @@ public final class Sampler {
     }
 
     private Trajectory trajectory() {
-        if (method instanceof SamplingMethod.PredictorCorrector pc) return predictorCorrector(pc);
+        SamplingMethod method = plugins.method();
+        if (method instanceof SamplingMethod.PredictorCorrector) return predictorCorrector();
         if (method instanceof SamplingMethod.ProbabilityFlowOde ode) return probabilityFlow(ode);
-        return wholeTrajectory((SamplingMethod.WholeTrajectory) method);
+        return wholeTrajectory();
     }
 
     /** Song et al. 2021 Alg. 1 on the grid t_i = linspace(T, eps, N) with dt = -T/N, as the reference. */
-    private Trajectory predictorCorrector(SamplingMethod.PredictorCorrector pc) {
+    private Trajectory predictorCorrector() {
         int steps = settings.steps();
-        SamplerContext ctx = new SamplerContext(sde, score, steps, settings.probabilityFlow());
-        Predictor predictor = pc.predictor().plugin().create(pc.predictor().params(), ctx);
-        Corrector corrector = pc.corrector().plugin().create(pc.corrector().params(), ctx);
+        Predictor predictor = plugins.predictor();
+        Corrector corrector = plugins.corrector();
         double T = sde.T(), eps = settings.eps(), dt = -T / steps;
         return new Trajectory() {
             @Override public INDArray run(INDArray xT, Rng rng, IntConsumer done) {
@@ -121,7 +135,7 @@ public final class Sampler {
     /** The probability-flow ODE from T to eps; denoising by Tweedie's formula at eps (one more evaluation). */
     private Trajectory probabilityFlow(SamplingMethod.ProbabilityFlowOde ode) {
         boolean adaptive = ode.solver().plugin().adaptive();
-        OdeSolver solver = ode.solver().plugin().create(ode.solver().params(), settings.steps());
+        OdeSolver solver = plugins.ode();
         ReverseSde flow = new ReverseSde(sde, score, true);
         double T = sde.T(), eps = settings.eps();
         int units = adaptive ? ADAPTIVE_UNITS : settings.steps();
@@ -139,9 +153,8 @@ public final class Sampler {
         };
     }
 
-    private Trajectory wholeTrajectory(SamplingMethod.WholeTrajectory w) {
-        Solver solver = w.solver().plugin().create(w.solver().params(),
-                new SolverContext(sde, score, settings.steps(), settings.eps(), settings.denoise()));
+    private Trajectory wholeTrajectory() {
+        Solver solver = plugins.solver();
         return new Trajectory() {
             @Override public INDArray run(INDArray xT, Rng rng, IntConsumer done) { return solver.sample(xT, rng, done); }
 

@@ -46,7 +46,7 @@ public final class Fixtures {
     public static TrainSettings settings(Object... kv) {
         Map<String, Object> m = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
-        return TrainSettings.from(Params.of("train", TrainSettings.PARAMS, m));
+        return TrainSettings.from(Params.of("train", org.sdex.core.vocabulary.Vocabulary.TRAIN.settings(), m));
     }
 
     public static NetworkModel mlp(Sde sde, Dataset data, DataType type, long seed, List<Integer> hidden, Object... kv) {
