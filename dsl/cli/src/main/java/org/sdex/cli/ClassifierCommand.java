@@ -76,7 +76,7 @@ final class ClassifierCommand implements Command {
         };
     }
 
-    private int train(Invocation in) {
+    private int train(Invocation in) throws Exception {
         String dataset = in.option("dataset", null);
         if (dataset == null) throw new UsageException("train needs --dataset NAME (a labelled image data set, e.g. fashion)");
         Map<String, Object> params = new LinkedHashMap<>();
@@ -98,13 +98,15 @@ final class ClassifierCommand implements Command {
         Path out = Path.of(in.option("out", "runs/classifier-" + dataset + (sdeName == null ? "" : "-" + sdeName)));
         in.out.printf(Locale.ROOT, "training a %s classifier on %s (%d training, %d test images) into %s%n",
                 sde == null ? "clean" : sdeName + " noise-conditional", data, train.size(), test.size(), out);
-        ClassifierTraining.Result r = new ClassifierTraining(s, train, test, data, sde, sdeChoice).run(out, in.out::println);
+        ClassifierTraining training = new ClassifierTraining(s, train, test, data, sde, sdeChoice);
+        // SameDiff prints a line per differentiated op when it builds the gradient graph
+        ClassifierTraining.Result r = ForeignStdout.divertDuring(() -> training.run(out, in.out::println));
         in.out.printf(Locale.ROOT, "test accuracy %.4f on %d images after %d steps; checkpoint %s%n",
                 r.accuracy(), r.scores().get(0).examples(), r.step(), r.checkpoint());
         return ExitCode.OK;
     }
 
-    private int eval(Invocation in, Path ckpt) {
+    private int eval(Invocation in, Path ckpt) throws Exception {
         ClassifierCheckpoint c = ClassifierCheckpoint.load(ckpt);
         PluginRegistry registry = in.get(PluginRegistry.class);
         ClassifierNetwork net = c.network(choice -> sde(registry, choice));
@@ -117,7 +119,8 @@ final class ClassifierCommand implements Command {
         double eps = c.settings().path("eps").asDouble(1e-5);
         in.out.printf(Locale.ROOT, "%s (step %d, %s%s) on %s:%n", c.file(), c.step(), c.data(),
                 c.sde() == null ? ", clean" : ", noise-conditional on " + c.sde(), test.name());
-        for (ClassifierEvaluation.Score s : ClassifierEvaluation.byNoiseLevel(net, test, 0, bins, eps)) {
+        List<ClassifierEvaluation.Score> scores = ForeignStdout.divertDuring(() -> ClassifierEvaluation.byNoiseLevel(net, test, 0, bins, eps));
+        for (ClassifierEvaluation.Score s : scores) {
             in.out.printf(Locale.ROOT, "  %saccuracy %.4f, cross-entropy %.4f on %d images%n",
                     Double.isNaN(s.t()) ? "" : String.format(Locale.ROOT, "t = %.3f: ", s.t()), s.accuracy(), s.crossEntropy(), s.examples());
         }
