@@ -54,6 +54,7 @@ public final class ClassifierNetwork {
     private final DataType type;
     private final SameDiff sd;
     private final List<String> weightNames;
+    private final Map<String, INDArray> live;
     private final String logits;
     private final String features;
     private final String loss;
@@ -76,6 +77,9 @@ public final class ClassifierNetwork {
         Map<String, INDArray> init = initialWeights(arch, type, seed);
         for (Map.Entry<String, INDArray> e : init.entrySet()) sd.var(e.getKey(), e.getValue());
         weightNames = List.copyOf(init.keySet());
+        Map<String, INDArray> arrays = new LinkedHashMap<>();
+        for (String n : weightNames) arrays.put(n, sd.getVariable(n).getArr());
+        live = Collections.unmodifiableMap(arrays);
         SDVariable x = sd.placeHolder(X, type, batchShape(-1));
         SDVariable level = arch.noiseConditional() ? sd.placeHolder(LEVEL, type, -1) : null;
         SDVariable[] out = define(sd, x, level);
@@ -305,7 +309,7 @@ public final class ClassifierNetwork {
 
         GradientGraph() {
             g.setConstantArrays(new SingleThreadArrayHolder()); // holds the arrays given, no copies
-            for (String n : weightNames) g.constant(n, sd.getVariable(n).getArr());
+            for (String n : weightNames) g.constant(n, live.get(n));
             SDVariable x = g.var(X_VARIABLE, Nd4j.zeros(type, batchShape(1)));
             SDVariable level = arch.noiseConditional() ? g.placeHolder(LEVEL, type, -1) : null;
             SDVariable out = define(g, x, level)[1];
@@ -334,18 +338,10 @@ public final class ClassifierNetwork {
     /** Weight names in their fixed creation order. */
     public List<String> weightNames() { return weightNames; }
 
-    /** The live weight arrays by name; training updates them in place. */
-    public Map<String, INDArray> weights() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        for (String n : weightNames) m.put(n, sd.getVariable(n).getArr());
-        return Collections.unmodifiableMap(m);
-    }
+    /** The live weight arrays by name (the graph's own, updated in place by training and {@link #loadWeights}). */
+    public Map<String, INDArray> weights() { return live; }
 
-    public long parameterCount() {
-        long n = 0;
-        for (String w : weightNames) n += sd.getVariable(w).getArr().length();
-        return n;
-    }
+    public long parameterCount() { return live.values().stream().mapToLong(INDArray::length).sum(); }
 
     /** Copies {@code values} into the live weights; every weight must be there with its shape. */
     public void loadWeights(Map<String, INDArray> values) {
@@ -353,13 +349,12 @@ public final class ClassifierNetwork {
         for (String n : weightNames) {
             INDArray v = values.get(n);
             if (v == null) problems.add("'" + n + "' missing");
-            else if (!Arrays.equals(v.shape(), sd.getVariable(n).getArr().shape())) {
-                problems.add("'" + n + "' has shape " + Arrays.toString(v.shape()) + ", the network "
-                        + Arrays.toString(sd.getVariable(n).getArr().shape()));
+            else if (!Arrays.equals(v.shape(), live.get(n).shape())) {
+                problems.add("'" + n + "' has shape " + Arrays.toString(v.shape()) + ", the network " + Arrays.toString(live.get(n).shape()));
             }
         }
         for (String n : values.keySet()) if (!weightNames.contains(n)) problems.add("'" + n + "' is not a weight of the network");
         if (!problems.isEmpty()) throw new IllegalArgumentException("weights do not fit the classifier: " + problems.get(0));
-        for (String n : weightNames) sd.getVariable(n).getArr().assign(values.get(n));
+        for (String n : weightNames) live.get(n).assign(values.get(n));
     }
 }
