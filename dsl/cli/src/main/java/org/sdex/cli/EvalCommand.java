@@ -9,18 +9,22 @@ import org.apache.commons.cli.Options;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sdex.core.classify.ClassifierCheckpoint;
+import org.sdex.core.classify.ClassifierNetwork;
 import org.sdex.core.error.SdexException;
 import org.sdex.core.run.Npy;
 import org.sdex.metrics.FrechetDistance;
 import org.sdex.metrics.InceptionFeatures;
 import org.sdex.metrics.KernelInceptionDistance;
+import org.sdex.spi.data.PixelRange;
 import org.sdex.spi.random.Rng;
 
 /**
  * {@code sdex eval SAMPLES.npy REFERENCE.npy}: FID and KID between two image sets through the FID
  * Inception-v3, each number with the sample size it was computed at and, where the reference holds
  * twice as many images, the same distance between two disjoint halves of the reference (what two real
- * sets of that size score: FID is biased upwards at small sizes).
+ * sets of that size score: FID is biased upwards at small sizes). {@code --features CKPT} uses the
+ * feature vectors of a clean sdex classifier instead (MNIST, Fashion-MNIST).
  */
 final class EvalCommand implements Command {
     @Override public String name() { return "eval"; }
@@ -34,6 +38,8 @@ final class EvalCommand implements Command {
         return Command.withCommon(new Options()
                 .addOption(Option.builder().longOpt("inception").hasArg().argName("FILE")
                         .desc("the FID Inception weights " + InceptionFeatures.WEIGHTS_FILE + " (default: ~/.sdex/" + InceptionFeatures.WEIGHTS_FILE + ")").build())
+                .addOption(Option.builder().longOpt("features").hasArg().argName("CKPT")
+                        .desc("features of a clean classifier of sdex classifier train instead of Inception (for MNIST/Fashion; comparable between sdex runs only)").build())
                 .addOption(Option.builder().longOpt("range").hasArg().argName("LO,HI")
                         .desc("the value range of both sets' pixels, mapped to [0, 1] (default 0,1; sdex's centred data: -1,1)").build())
                 .addOption(Option.builder().longOpt("kid-subsets").hasArg().argName("N").desc("KID subsets (default 100)").build())
@@ -52,24 +58,53 @@ final class EvalCommand implements Command {
         INDArray samples = images(Path.of(args.get(0)), range);
         INDArray reference = images(Path.of(args.get(1)), range);
         int batch = in.intOption("batch", 16, 1);
-        try (InceptionFeatures net = InceptionFeatures.load(weights)) {
-            INDArray fs = net.features(samples, batch);
-            INDArray fr = net.features(reference, batch);
-            int subsets = in.intOption("kid-subsets", 100, 1);
-            int size = in.intOption("kid-subset-size", 1000, 2);
-            long seed = in.intOption("seed", 0, 0);
-            long n = fs.size(0);
-            in.out.println("| | n | FID | KID (x1e3) mean ± s.e. |");
-            in.out.println("|---|---:|---:|---:|");
-            row(in, "samples vs reference", fs, fr, subsets, size, seed);
-            if (fr.size(0) >= 2 * n) {
-                row(in, "reference vs reference (disjoint halves, same n)", fr.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()),
-                        fr.get(NDArrayIndex.interval(n, 2 * n), NDArrayIndex.all()), subsets, size, seed);
-            } else {
-                in.out.printf("| reference vs reference | | n/a: the reference holds %d images, fewer than 2 x %d | |%n", fr.size(0), n);
+        INDArray fs;
+        INDArray fr;
+        String classifier = in.option("features", null);
+        if (classifier != null) {
+            ClassifierCheckpoint c = ClassifierCheckpoint.load(Path.of(classifier));
+            if (c.sde() != null) {
+                throw new SdexException(classifier + " is a noise-conditional classifier; --features needs a clean one (sdex classifier train without --noise-conditional)");
+            }
+            ClassifierNetwork net = c.network(sde -> null);
+            fs = classifierFeatures(net, c.pixels(), samples, batch, args.get(0));
+            fr = classifierFeatures(net, c.pixels(), reference, batch, args.get(1));
+        } else {
+            try (InceptionFeatures net = InceptionFeatures.load(weights)) {
+                fs = net.features(samples, batch);
+                fr = net.features(reference, batch);
             }
         }
+        int subsets = in.intOption("kid-subsets", 100, 1);
+        int size = in.intOption("kid-subset-size", 1000, 2);
+        long seed = in.intOption("seed", 0, 0);
+        long n = fs.size(0);
+        in.out.println("| | n | FID | KID (x1e3) mean ± s.e. |");
+        in.out.println("|---|---:|---:|---:|");
+        row(in, "samples vs reference", fs, fr, subsets, size, seed);
+        if (fr.size(0) >= 2 * n) {
+            row(in, "reference vs reference (disjoint halves, same n)", fr.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()),
+                    fr.get(NDArrayIndex.interval(n, 2 * n), NDArrayIndex.all()), subsets, size, seed);
+        } else {
+            in.out.printf("| reference vs reference | | n/a: the reference holds %d images, fewer than 2 x %d | |%n", fr.size(0), n);
+        }
+        if (classifier != null) in.out.println("(features of classifier " + classifier + ": comparable between sdex runs only, not with Inception FIDs)");
         return ExitCode.OK;
+    }
+
+    /** The classifier's features of images in [0, 1], mapped to the pixel range it was trained on, in batches. */
+    private static INDArray classifierFeatures(ClassifierNetwork net, PixelRange pixels, INDArray images, int batch, String file) {
+        long[] want = net.architecture().exampleShape();
+        if (!java.util.Arrays.equals(java.util.Arrays.copyOfRange(images.shape(), 1, 4), want)) {
+            throw new SdexException(file + ": images " + java.util.Arrays.toString(images.shape()) + " do not fit the classifier's "
+                    + java.util.Arrays.toString(want));
+        }
+        INDArray x = pixels == PixelRange.CENTERED ? images.mul(2).subi(1) : images;
+        List<INDArray> parts = new java.util.ArrayList<>();
+        for (long from = 0; from < x.size(0); from += batch) {
+            parts.add(net.features(x.get(NDArrayIndex.interval(from, Math.min(x.size(0), from + batch)))).dup());
+        }
+        return org.nd4j.linalg.factory.Nd4j.concat(0, parts.toArray(new INDArray[0]));
     }
 
     private static void row(Invocation in, String what, INDArray a, INDArray b, int subsets, int size, long seed) {

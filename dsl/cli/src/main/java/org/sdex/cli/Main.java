@@ -32,7 +32,7 @@ public final class Main {
 
     static {
         for (Command c : List.of(new RunCommand(), new ValidateCommand(), new PluginsCommand(), new DescribeCommand(), new DataCommand(),
-                new BenchCommand(), new ConvertCommand(), new EvalCommand(), new SweepCommand())) {
+                new BenchCommand(), new ConvertCommand(), new EvalCommand(), new ClassifierCommand(), new SweepCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }

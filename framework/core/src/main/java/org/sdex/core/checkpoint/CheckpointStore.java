@@ -29,8 +29,11 @@ import java.util.stream.Stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.core.config.TrainSettings;
 import org.sdex.core.error.SdexException;
+import org.sdex.core.train.Adam;
+import org.sdex.core.train.Ema;
 import org.sdex.core.train.ScoreNetwork;
 import org.sdex.core.train.TrainingState;
+import org.sdex.spi.random.Rng;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,18 +67,34 @@ public final class CheckpointStore {
 
     /** Writes the network and training state at the state's step, then deletes all but the newest {@code keep}. */
     public Path write(ScoreNetwork net, TrainingState state) {
-        Path target = fileFor(state.step());
+        return write(state.step(), state.rng(), net.weights(), state.ema(), state.adam(), metadata(net, state));
+    }
+
+    /**
+     * Writes the checkpoint of any network trained with Adam and an EMA (a score network, a
+     * classifier) at {@code step}: its weights, their average and Adam's moments, grouped as
+     * {@link Checkpoint} reads them, the step and random stream, and the metadata {@code extra}
+     * (the network's description). Then deletes all but the newest {@code keep}.
+     */
+    public Path write(int step, Rng rng, Map<String, INDArray> weights, Ema ema, Adam adam, ObjectNode extra) {
+        Path target = fileFor(step);
         try {
             Files.createDirectories(dir);
             removeStaleTemporaries();
             Map<String, INDArray> arrays = new LinkedHashMap<>();
-            put(arrays, Checkpoint.WEIGHTS, net.weights());
-            put(arrays, Checkpoint.EMA, state.ema().weights());
-            put(arrays, Checkpoint.ADAM_M, state.adam().firstMoments());
-            put(arrays, Checkpoint.ADAM_V, state.adam().secondMoments());
-            ObjectNode meta = metadata(net, state);
+            put(arrays, Checkpoint.WEIGHTS, weights);
+            put(arrays, Checkpoint.EMA, ema.weights());
+            put(arrays, Checkpoint.ADAM_M, adam.firstMoments());
+            put(arrays, Checkpoint.ADAM_V, adam.secondMoments());
+            ObjectNode meta = CheckpointFormat.JSON.createObjectNode();
+            meta.put("step", step);
+            long[] state = rng.state();
+            meta.putArray("rng").add(state[0]).add(state[1]);
+            meta.put("adamSteps", adam.steps());
+            meta.put("emaUpdates", ema.updates());
+            meta.setAll(extra);
 
-            Path tmp = org.sdex.core.run.RunDirectory.newTempFile(dir, ".ckpt-" + state.step() + "-");
+            Path tmp = org.sdex.core.run.RunDirectory.newTempFile(dir, ".ckpt-" + step + "-");
             try {
                 try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
                     CheckpointFormat.write(out, meta, arrays);
@@ -97,13 +116,9 @@ public final class CheckpointStore {
         values.forEach((k, v) -> arrays.put(group + "/" + k, v));
     }
 
+    /** What a score network's checkpoint says about the network and its training settings. */
     private static ObjectNode metadata(ScoreNetwork net, TrainingState state) {
         ObjectNode meta = CheckpointFormat.JSON.createObjectNode();
-        meta.put("step", state.step());
-        long[] rng = state.rng().state();
-        meta.putArray("rng").add(rng[0]).add(rng[1]);
-        meta.put("adamSteps", state.adam().steps());
-        meta.put("emaUpdates", state.ema().updates());
         meta.put("dataType", net.dataType().name());
         ArrayNode shape = meta.putArray("exampleShape");
         for (long s : net.exampleShape()) shape.add(s);
