@@ -39,9 +39,8 @@ import org.sdex.spi.model.ScoreFunction;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.CorrectorPlugin;
 import org.sdex.spi.sampling.PredictorPlugin;
-import org.sdex.spi.sampling.SamplerContext;
 import org.sdex.spi.sampling.OdeSolverPlugin;
-import org.sdex.spi.sampling.SolverContext;
+import org.sdex.spi.sampling.SamplerContext;
 import org.sdex.spi.sampling.SolverPlugin;
 import org.sdex.core.plugin.Resolved;
 import org.sdex.core.sample.SamplingMethod;
@@ -291,9 +290,9 @@ public final class ExperimentValidator {
         } else if (sampling instanceof SamplingMethod.WholeTrajectory w) {
             PluginRef ref = section.plugins.get("solver");
             create(ref, () -> w.solver().plugin().create(w.solver().params(),
-                    new SolverContext(sde, NOT_DURING_VALIDATION, sample.steps(), sample.eps(), sample.denoise())));
+                    new SamplerContext(sde, NOT_DURING_VALIDATION, sample.steps(), sample.eps(), sample.denoise(), sample.probabilityFlow(), null)));
         } else if (sampling instanceof SamplingMethod.PredictorCorrector pc) {
-            SamplerContext ctx = new SamplerContext(sde, NOT_DURING_VALIDATION, sample.steps(), sample.probabilityFlow());
+            SamplerContext ctx = new SamplerContext(sde, NOT_DURING_VALIDATION, sample.steps(), sample.eps(), sample.denoise(), sample.probabilityFlow(), null);
             create(section.plugins.getOrDefault("predictor", defaultRef(pc.predictor().name(), section.location)),
                     () -> pc.predictor().plugin().create(pc.predictor().params(), ctx));
             create(section.plugins.getOrDefault("corrector", defaultRef(pc.corrector().name(), section.location)),

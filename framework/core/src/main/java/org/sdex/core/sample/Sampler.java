@@ -7,18 +7,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sdex.core.config.SampleSettings;
+import org.sdex.spi.guide.Guide;
 import org.sdex.spi.model.ScoreFunction;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.Corrector;
 import org.sdex.spi.sampling.OdeSolution;
 import org.sdex.spi.sampling.OdeSolver;
+import org.sdex.spi.sampling.PcLoop;
 import org.sdex.spi.sampling.Predictor;
 import org.sdex.spi.sampling.SamplerContext;
 import org.sdex.spi.sampling.Solver;
-import org.sdex.spi.sampling.SolverContext;
-import org.sdex.spi.sampling.Step;
+import org.sdex.spi.sampling.StepHook;
 import org.sdex.spi.sde.ReverseSde;
 import org.sdex.spi.sde.Sde;
+import org.sdex.spi.sde.Tweedie;
 
 /**
  * Draws samples with any {@link SamplingMethod}: prior draws at T, one trajectory per batch, the
@@ -26,6 +28,11 @@ import org.sdex.spi.sde.Sde;
  * i ({@link Rng#rows}), so fixed-step methods give the same samples whatever the batch size; an
  * adaptive ODE solver controls the error of the whole batch, so there the samples agree to its
  * tolerance.
+ *
+ * <p>A {@link Guide} enters here and only here: for each batch the kernel builds one
+ * {@link SamplerContext} whose score is the guide's score of that batch and whose hook is the
+ * guide's hook, and every way (PC loop, probability-flow ODE, whole-trajectory solver) is built from
+ * it. Without a guide the context holds the counting score and {@link StepHook#NONE}.
  */
 public final class Sampler {
     /** Progress units of one adaptive trajectory (its time fraction in per mille). */
@@ -35,14 +42,19 @@ public final class Sampler {
     private final CountingScore score;
     private final SamplingMethod method;
     private final SampleSettings settings;
-    private final Trajectory trajectory;
+    private final Guide guide;
 
     public Sampler(Sde sde, ScoreFunction score, SamplingMethod method, SampleSettings settings) {
+        this(sde, score, method, settings, null);
+    }
+
+    /** @param guide the conditioning guide, or null for unconditional sampling */
+    public Sampler(Sde sde, ScoreFunction score, SamplingMethod method, SampleSettings settings, Guide guide) {
         this.sde = sde;
         this.score = new CountingScore(score);
         this.method = method;
         this.settings = settings;
-        this.trajectory = trajectory();
+        this.guide = guide;
     }
 
     /** Samples [n, shape...] with the score evaluations per sample: mean and max over batches. */
@@ -52,7 +64,7 @@ public final class Sampler {
     public long progressUnits() {
         int batch = settings.effectiveBatch();
         long batches = (settings.n() + batch - 1) / batch;
-        return batches * trajectory.units();
+        return batches * units();
     }
 
     /**
@@ -70,8 +82,8 @@ public final class Sampler {
             score.reset();
             Rng rng = Rng.rows(settings.seed(), start, size);
             INDArray xT = sde.priorSample(rng, type, concat(size, exampleShape));
-            long offset = (long) batches * trajectory.units();
-            INDArray x = trajectory.run(xT, rng, done -> { if (progress != null) progress.accept(offset + done); });
+            long offset = (long) batches * units();
+            INDArray x = trajectory(context(start, size)).run(xT, rng, done -> { if (progress != null) progress.accept(offset + done); });
             out.get(NDArrayIndex.interval(start, start + size)).assign(x);
             evaluations += score.calls();
             max = Math.max(max, score.calls());
@@ -80,79 +92,60 @@ public final class Sampler {
         return new Result(out, (double) evaluations / batches, max);
     }
 
+    /** The one context every way of this batch is built from: the (guided) score and the step hook. */
+    private SamplerContext context(long first, int count) {
+        Guide g = guide == null ? null : guide.rows(first, count);
+        ScoreFunction followed = g == null ? score : g.score(score);
+        StepHook hook = g == null ? StepHook.NONE : g.hook();
+        if (hook != StepHook.NONE && method instanceof SamplingMethod.ProbabilityFlowOde) {
+            throw new IllegalArgumentException(GuidedSampling.NO_HOOK_ON_ODE);
+        }
+        return new SamplerContext(sde, followed, settings.steps(), settings.eps(), settings.denoise(),
+                settings.probabilityFlow(), hook);
+    }
+
     /** One batch from prior draws to samples; reports progress in its own units. */
     private interface Trajectory {
         INDArray run(INDArray xT, Rng rng, IntConsumer done);
-
-        int units();
     }
 
-    private Trajectory trajectory() {
-        if (method instanceof SamplingMethod.PredictorCorrector pc) return predictorCorrector(pc);
-        if (method instanceof SamplingMethod.ProbabilityFlowOde ode) return probabilityFlow(ode);
-        return wholeTrajectory((SamplingMethod.WholeTrajectory) method);
+    private int units() {
+        if (method instanceof SamplingMethod.ProbabilityFlowOde ode && ode.solver().plugin().adaptive()) return ADAPTIVE_UNITS;
+        return settings.steps();
     }
 
-    /** Song et al. 2021 Alg. 1 on the grid t_i = linspace(T, eps, N) with dt = -T/N, as the reference. */
-    private Trajectory predictorCorrector(SamplingMethod.PredictorCorrector pc) {
-        int steps = settings.steps();
-        SamplerContext ctx = new SamplerContext(sde, score, steps, settings.probabilityFlow());
+    private Trajectory trajectory(SamplerContext ctx) {
+        if (method instanceof SamplingMethod.PredictorCorrector pc) return predictorCorrector(pc, ctx);
+        if (method instanceof SamplingMethod.ProbabilityFlowOde ode) return probabilityFlow(ode, ctx);
+        return wholeTrajectory((SamplingMethod.WholeTrajectory) method, ctx);
+    }
+
+    /** Song et al. 2021 Alg. 1 ({@link PcLoop}). */
+    private static Trajectory predictorCorrector(SamplingMethod.PredictorCorrector pc, SamplerContext ctx) {
         Predictor predictor = pc.predictor().plugin().create(pc.predictor().params(), ctx);
         Corrector corrector = pc.corrector().plugin().create(pc.corrector().params(), ctx);
-        double T = sde.T(), eps = settings.eps(), dt = -T / steps;
-        return new Trajectory() {
-            @Override public INDArray run(INDArray xT, Rng rng, IntConsumer done) {
-                INDArray x = xT, mean = xT;
-                for (int i = 0; i < steps; i++) {
-                    double t = steps == 1 ? T : T + (eps - T) * i / (steps - 1);
-                    Step c = corrector.update(x, t, rng);
-                    Step p = predictor.update(c.x(), t, dt, rng);
-                    x = p.x();
-                    mean = p.mean();
-                    done.accept(i + 1);
-                }
-                return settings.denoise() ? mean : x;
-            }
-
-            @Override public int units() { return steps; }
-        };
+        return (xT, rng, done) -> PcLoop.run(ctx, predictor, corrector, xT, rng, done);
     }
 
     /** The probability-flow ODE from T to eps; denoising by Tweedie's formula at eps (one more evaluation). */
-    private Trajectory probabilityFlow(SamplingMethod.ProbabilityFlowOde ode) {
-        boolean adaptive = ode.solver().plugin().adaptive();
-        OdeSolver solver = ode.solver().plugin().create(ode.solver().params(), settings.steps());
-        ReverseSde flow = new ReverseSde(sde, score, true);
-        double T = sde.T(), eps = settings.eps();
-        int units = adaptive ? ADAPTIVE_UNITS : settings.steps();
-        return new Trajectory() {
-            @Override public INDArray run(INDArray xT, Rng rng, IntConsumer done) {
-                OdeSolution sol = solver.solve((t, y) -> {
-                    done.accept((int) Math.min(units, Math.floor(units * (T - t) / (T - eps))));
-                    return flow.drift(y, t);
-                }, xT, T, eps);
-                done.accept(units);
-                return settings.denoise() ? tweedie(sol.y(), eps) : sol.y();
-            }
-
-            @Override public int units() { return units; }
+    private Trajectory probabilityFlow(SamplingMethod.ProbabilityFlowOde ode, SamplerContext ctx) {
+        OdeSolver solver = ode.solver().plugin().create(ode.solver().params(), ctx.steps());
+        ReverseSde flow = new ReverseSde(sde, ctx.score(), true);
+        double T = sde.T(), eps = ctx.eps();
+        int units = units();
+        return (xT, rng, done) -> {
+            OdeSolution sol = solver.solve((t, y) -> {
+                done.accept((int) Math.min(units, Math.floor(units * (T - t) / (T - eps))));
+                return flow.drift(y, t);
+            }, xT, T, eps);
+            done.accept(units);
+            return ctx.denoise() ? Tweedie.denoisei(sde, sol.y(), ctx.score().score(sol.y(), eps), eps) : sol.y();
         };
     }
 
-    private Trajectory wholeTrajectory(SamplingMethod.WholeTrajectory w) {
-        Solver solver = w.solver().plugin().create(w.solver().params(),
-                new SolverContext(sde, score, settings.steps(), settings.eps(), settings.denoise()));
-        return new Trajectory() {
-            @Override public INDArray run(INDArray xT, Rng rng, IntConsumer done) { return solver.sample(xT, rng, done); }
-
-            @Override public int units() { return settings.steps(); }
-        };
-    }
-
-    /** E[x_0 | x_t] = (x + sigma_t^2 s(x, t)) / alpha_t: the noise-free estimate at the last time. */
-    private INDArray tweedie(INDArray x, double t) {
-        double sigma = sde.marginalStd(t);
-        return score.score(x, t).muli(sigma * sigma).addi(x).divi(sde.meanScale(t));
+    private static Trajectory wholeTrajectory(SamplingMethod.WholeTrajectory w, SamplerContext ctx) {
+        Solver solver = w.solver().plugin().create(w.solver().params(), ctx);
+        return solver::sample;
     }
 
     private static long[] concat(long first, long[] rest) {
