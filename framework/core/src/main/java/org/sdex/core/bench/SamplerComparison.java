@@ -209,7 +209,7 @@ public final class SamplerComparison {
     private static final Map<GaussianMixture, double[]> EXPECTED = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Fraction of the rows of x whose most likely component is k, for each k. */
-    private static double[] assignedFractions(GaussianMixture gm, INDArray x) {
+    static double[] assignedFractions(GaussianMixture gm, INDArray x) {
         double[][] r = gm.responsibilities(x);
         double[] f = new double[gm.components()];
         for (double[] row : r) {
