@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.sdex.bench.GuideComparison;
 import org.sdex.bench.NetworkBenchmark;
 import org.sdex.bench.SamplerComparison;
 import org.sdex.bench.SamplingOverhead;
@@ -13,24 +14,25 @@ import org.sdex.spi.PluginKind;
 
 /**
  * {@code sdex bench samplers}: the quality-against-NFE table of every sampler plugin on the
- * Gaussian-mixture oracle (docs/samplers.md is its output); {@code sdex bench overhead}: the share of
+ * Gaussian-mixture oracle (docs/samplers.md is its output); {@code sdex bench guides}: each guide's
+ * posterior quality on inverse problems of Gaussian mixtures (docs/guides.md); {@code sdex bench overhead}: the share of
  * sampling time outside the score network; {@code sdex bench network}: the ddpmpp network against
  * the same network in PyTorch (docs/performance.md).
  */
 final class BenchCommand implements Command {
-    static final List<String> SUBJECTS = List.of("samplers", "overhead", "network");
+    static final List<String> SUBJECTS = List.of("samplers", "guides", "overhead", "network");
 
     @Override public String name() { return "bench"; }
 
-    @Override public String arguments() { return "samplers|overhead|network [options]"; }
+    @Override public String arguments() { return "samplers|guides|overhead|network [options]"; }
 
-    @Override public String summary() { return "samplers: quality vs NFE on the exact mixture score; overhead: sampler time outside the network; network: ddpmpp against PyTorch"; }
+    @Override public String summary() { return "samplers: quality vs NFE on the exact mixture score; guides: posterior quality of each guide on mixture inverse problems; overhead: sampler time outside the network; network: ddpmpp against PyTorch"; }
 
     @Override
     public Options options() {
         return Command.withCommon(new Options()
                 .addOption(Option.builder().longOpt("out").hasArg().argName("FILE").desc("write the Markdown report to FILE (default: stdout)").build())
-                .addOption(Option.builder().longOpt("n").hasArg().argName("N").desc("samples per sampler (default 4000; overhead: 2000)").build())
+                .addOption(Option.builder().longOpt("n").hasArg().argName("N").desc("samples per sampler (default 4000; guides: 1000; overhead: 2000)").build())
                 .addOption(Option.builder().longOpt("sde").hasArg().argName("NAMES").desc("comma-separated SDEs (default: vp,subvp,ve)").build())
                 .addOption(Option.builder().longOpt("quick").desc("one grid size per sampler").build())
                 .addOption(Option.builder().longOpt("model").hasArg().argName("NAME").desc("overhead: mlp (default) or ddpmpp").build())
@@ -67,9 +69,16 @@ final class BenchCommand implements Command {
                 return write(in, subject, bench.report(configs));
             }
         }
-        int n = in.intOption("n", 4000, 100);
+        int n = in.intOption("n", subject.equals("guides") ? 1000 : 4000, 100);
         List<String> sdes = List.of(in.option("sde", "vp,subvp,ve").split(","));
         for (String s : sdes) registry.get(PluginKind.SDE, s.trim()); // unknown names fail before any compute
+        if (subject.equals("guides")) {
+            GuideComparison bench = new GuideComparison(registry, n, line -> in.err.println(line));
+            int code = write(in, subject, bench.report(sdes.stream().map(String::trim).toList()));
+            String out = in.option("out", null);
+            if (out != null) Files.writeString(Path.of(out.replaceFirst("\\.md$", "") + ".csv"), bench.csv()); // the table's numbers, beside it
+            return code;
+        }
         SamplerComparison bench = new SamplerComparison(registry, n, in.flag("quick"), line -> in.err.println(line));
         return write(in, subject, bench.report(sdes.stream().map(String::trim).toList()));
     }

@@ -9,6 +9,7 @@ public enum PluginKind {
     ODE_SOLVER("ode"),
     SOLVER("solver"),
     GUIDE("guide"),
+    OPERATOR("operator"),
     DATASET("data");
 
     private final String label;

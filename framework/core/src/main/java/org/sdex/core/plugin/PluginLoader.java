@@ -15,6 +15,7 @@ import org.sdex.spi.Plugin;
 import org.sdex.spi.data.DatasetPlugin;
 import org.sdex.spi.guide.GuidePlugin;
 import org.sdex.spi.model.ModelPlugin;
+import org.sdex.spi.operator.OperatorPlugin;
 import org.sdex.spi.sampling.CorrectorPlugin;
 import org.sdex.spi.sampling.OdeSolverPlugin;
 import org.sdex.spi.sampling.SolverPlugin;
@@ -34,7 +35,8 @@ public final class PluginLoader {
     /** One service interface per plugin kind. */
     static final List<Class<? extends Plugin>> SERVICES = List.of(
             SdePlugin.class, DatasetPlugin.class, ModelPlugin.class, PredictorPlugin.class,
-            CorrectorPlugin.class, OdeSolverPlugin.class, SolverPlugin.class, GuidePlugin.class);
+            CorrectorPlugin.class, OdeSolverPlugin.class, SolverPlugin.class, GuidePlugin.class,
+            OperatorPlugin.class);
 
     private PluginLoader() {}
 

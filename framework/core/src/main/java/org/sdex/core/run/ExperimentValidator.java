@@ -287,7 +287,7 @@ public final class ExperimentValidator {
                         + "', rtol: 1e-5, atol: 1e-5");
             }
         }
-        return SamplerPlugins.create(sampling, sde, sample, new SamplerPlugins.Creation() {
+        return SamplerPlugins.create(sampling, sde, sample, false, new SamplerPlugins.Creation() {
             @Override public <T> T create(String keyword, Supplier<T> factory) {
                 return ExperimentValidator.create(Vocabulary.SAMPLE.chosen(section, keyword), factory);
             }

@@ -19,7 +19,7 @@ import org.sdex.spi.sampling.OdeSolution;
 import org.sdex.spi.sampling.OdeSolver;
 import org.sdex.spi.sampling.OdeSolverPlugin;
 import org.sdex.spi.sampling.Solver;
-import org.sdex.spi.sampling.SolverContext;
+import org.sdex.spi.sampling.SamplerContext;
 import org.sdex.spi.sampling.SolverPlugin;
 import org.sdex.spi.sde.Sde;
 
@@ -110,7 +110,7 @@ class SamplerTest {
 
     /** A solver that records what it was given and evaluates the score once per step. */
     static final class RecordingSolver implements SolverPlugin {
-        SolverContext seen;
+        SamplerContext seen;
 
         @Override public String name() { return "test_solver"; }
 
@@ -118,7 +118,7 @@ class SamplerTest {
 
         @Override public int scoreEvaluations(Params params, int steps) { return steps; }
 
-        @Override public Solver create(Params params, SolverContext ctx) {
+        @Override public Solver create(Params params, SamplerContext ctx) {
             seen = ctx;
             return (xT, rng, onStep) -> {
                 INDArray x = xT.dup();

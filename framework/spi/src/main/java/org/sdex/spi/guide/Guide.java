@@ -1,19 +1,26 @@
 package org.sdex.spi.guide;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.spi.model.ScoreFunction;
-import org.sdex.spi.random.Rng;
+import org.sdex.spi.sampling.StepHook;
 
 /**
  * Controllable generation (Song et al. 2021, Sec. 5): steers an unconditional sampler towards
- * samples consistent with an observation y. A guide may change the score the sampler follows
- * (e.g. add {@code ∇_x log p_t(y | x)} for class-conditional sampling) and may constrain the state
- * after each step (e.g. for inpainting, put back the known pixels diffused to time t).
+ * samples consistent with an observation or a label. A guide enters sampling at one point, whatever
+ * the sampling way: the score every way follows ({@link #score}) and the hook every way runs after
+ * its steps ({@link #hook}). The kernel asks for the guide of each batch ({@link #rows}), so example
+ * i always sees observation i and label i whatever the batch size.
  */
 public interface Guide {
-    /** The score to follow instead of the unconditional one. */
+    /** This guide for examples {@code [first, first + count)} of the draw (their observations and labels). */
+    default Guide rows(long first, int count) { return this; }
+
+    /**
+     * The score to follow instead of the unconditional one. {@code unconditional} counts every
+     * evaluation for the NFE and has the capabilities the plugin declared ({@link GuidePlugin#needs}):
+     * cast it to {@link org.sdex.spi.model.DifferentiableScore} or {@link org.sdex.spi.model.ConditionalScore}.
+     */
     default ScoreFunction score(ScoreFunction unconditional) { return unconditional; }
 
-    /** Applied to the state after every sampler update at time t; returns the constrained state. */
-    default INDArray constrain(INDArray x, double t, Rng rng) { return x; }
+    /** What to do after every step ({@link StepHook#NONE} for guides that only change the score). */
+    default StepHook hook() { return StepHook.NONE; }
 }

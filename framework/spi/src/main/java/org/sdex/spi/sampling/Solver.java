@@ -6,7 +6,9 @@ import org.sdex.spi.random.Rng;
 
 /**
  * A sampler that owns its whole trajectory and time grid (DPM-Solver++, EDM's Heun sampler, DDIM):
- * from a draw of the prior at T to a sample at time eps. Every solver has this signature.
+ * from a draw of the prior at T to a sample at time eps. Every solver has this signature. After each
+ * step it passes its state through the context's {@link StepHook} (and its final noise-free estimate
+ * through {@link StepHook#applyFinal}), so that guides that constrain the state reach it too.
  */
 public interface Solver {
     /**

@@ -7,7 +7,7 @@ import org.sdex.spi.sde.Sde;
 
 /** Provides a whole-trajectory solver by name ({@code dpm_solver_pp}, {@code edm_heun}, {@code ddim}). */
 public interface SolverPlugin extends Plugin {
-    Solver create(Params params, SolverContext context);
+    Solver create(Params params, SamplerContext context);
 
     /** Score evaluations per sample for {@code steps} steps (exact; recorded as NFE). */
     int scoreEvaluations(Params params, int steps);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.plugins.samplers.corrector.AnnealedLangevinPlugin;
 import org.sdex.plugins.samplers.corrector.LangevinPlugin;
@@ -31,9 +32,11 @@ import org.sdex.spi.model.ScoreFunction;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.Corrector;
 import org.sdex.spi.sampling.CorrectorPlugin;
+import org.sdex.spi.sampling.PcLoop;
 import org.sdex.spi.sampling.Predictor;
 import org.sdex.spi.sampling.PredictorPlugin;
 import org.sdex.spi.sampling.SamplerContext;
+import org.sdex.spi.sampling.StepHook;
 import org.sdex.spi.sde.Sde;
 import org.sdex.spi.sde.SdePlugin;
 import org.sdex.testing.SampleStats;
@@ -312,14 +315,15 @@ class MixtureRecoveryTest {
             INDArray s = exact.score(y, t);
             return factor == 1.0 ? s : s.muli(factor);
         };
-        SamplerContext ctx = new SamplerContext(sde, score, steps, probabilityFlow);
+        SamplerContext ctx = new SamplerContext(sde, score, steps, EPS, true, probabilityFlow, StepHook.NONE);
         PredictorPlugin pp = predictorPlugin(predictor);
         CorrectorPlugin cp = correctorPlugin(corrector);
         Params predictorParams = Params.of(pp, Map.of());
         Params corrParams = Params.of(cp, correctorParams);
         Predictor p = pp.create(predictorParams, ctx);
         Corrector c = cp.create(corrParams, ctx);
-        INDArray x = PcLoop.sample(sde, p, c, steps, EPS, target.samples, target.dim, 1);
+        Rng rng = Rng.rows(1, 0, target.samples);
+        INDArray x = PcLoop.run(ctx, p, c, sde.priorSample(rng, DataType.DOUBLE, target.samples, target.dim), rng, null);
 
         Object[] moments = MomentModel.run(target.mixture, sde, predictorModel(predictor, probabilityFlow),
                 correctorModel(target, sdeName, sde, corrector, steps), steps, EPS);

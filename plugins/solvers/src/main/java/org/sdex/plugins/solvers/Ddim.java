@@ -4,7 +4,8 @@ import java.util.function.IntConsumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.Solver;
-import org.sdex.spi.sampling.SolverContext;
+import org.sdex.spi.sampling.StepHook;
+import org.sdex.spi.sampling.SamplerContext;
 
 /**
  * DDIM (Song, Meng, Ermon 2021, arXiv 2010.02502, Eq. 12) for any alpha and sigma: from t to
@@ -25,13 +26,15 @@ final class Ddim implements Solver {
     private final double eps;
     private final boolean denoise;
     private final double eta;
+    private final StepHook hook;
 
-    Ddim(SolverContext ctx, DenoiserView view, double eta) {
+    Ddim(SamplerContext ctx, DenoiserView view, double eta) {
         this.view = view;
         this.steps = ctx.steps();
         this.eps = ctx.eps();
         this.denoise = ctx.denoise();
         this.eta = eta;
+        this.hook = ctx.hook();
     }
 
     @Override
@@ -54,10 +57,11 @@ final class Ddim implements Solver {
                 x.muli(k * sigmaTo / view.sigma(from)).addi(d.muli(alphaTo * (1 - k * Math.exp(-h))));
                 x.addi(rng.normal(x.dataType(), x.shape()).muli(sigmaEta));
             }
+            x = hook.apply(x, to, rng);
             if (onStep != null) onStep.accept(i);
         }
         if (denoise) {
-            x = view.denoise(x, t[n]);
+            x = hook.applyFinal(view.denoise(x, t[n]), rng);
             if (onStep != null) onStep.accept(n + 1);
         }
         return x;

@@ -4,7 +4,7 @@ import java.util.List;
 import org.sdex.spi.Param;
 import org.sdex.spi.Params;
 import org.sdex.spi.sampling.Solver;
-import org.sdex.spi.sampling.SolverContext;
+import org.sdex.spi.sampling.SamplerContext;
 import org.sdex.spi.sampling.SolverPlugin;
 import org.sdex.spi.sde.Sde;
 
@@ -34,7 +34,7 @@ public final class DdimPlugin implements SolverPlugin {
     @Override public String unsupported(Sde sde, Params params) { return DenoiserView.unsupported(sde, NAME); }
 
     @Override
-    public Solver create(Params params, SolverContext context) {
+    public Solver create(Params params, SamplerContext context) {
         return new Ddim(context, DenoiserView.of(context, NAME), params.real("eta"));
     }
 }

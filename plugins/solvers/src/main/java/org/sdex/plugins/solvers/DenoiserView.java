@@ -2,14 +2,15 @@ package org.sdex.plugins.solvers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.spi.model.ScoreFunction;
-import org.sdex.spi.sampling.SolverContext;
+import org.sdex.spi.sampling.SamplerContext;
 import org.sdex.spi.sde.Sde;
+import org.sdex.spi.sde.Tweedie;
 
 /**
  * The data-prediction view of any score on a linear SDE, which is all the solvers of this module
  * use. The perturbation kernel is {@code x_t = alpha(t) x_0 + sigma(t) z} (alpha = {@link Sde#meanScale},
  * sigma = {@link Sde#marginalStd}), so Tweedie's formula turns the score into the denoiser
- * {@code D(x, t) = E[x_0 | x_t = x] = (x + sigma^2 score(x, t)) / alpha} and the noise prediction
+ * {@code D(x, t) = E[x_0 | x_t = x] = (x + sigma^2 score(x, t)) / alpha} ({@link Tweedie}) and the noise prediction
  * {@code eps(x, t) = -sigma score(x, t)}, with {@code x = alpha D + sigma eps}. The probability-flow
  * ODE is then exactly solvable in its linear part in the half-log-SNR {@code lambda = log(alpha / sigma)}
  * (Lu et al. 2022, DPM-Solver / DPM-Solver++), or, in the scaled variable {@code x / alpha} with noise
@@ -39,8 +40,7 @@ final class DenoiserView {
 
     /** The denoiser {@code D(x, t) = (x + sigma^2 score) / alpha}, a new array; one score evaluation. */
     INDArray denoise(INDArray x, double t) {
-        double s = sigma(t);
-        return score.score(x, t).muli(s * s).addi(x).divi(alpha(t));
+        return Tweedie.denoisei(sde, x, score.score(x, t), t);
     }
 
     /** The noise prediction {@code eps(x, t) = -sigma score}, a new array; one score evaluation. */
@@ -86,7 +86,7 @@ final class DenoiserView {
     }
 
     /** Checks what a solver is built with; throws {@link IllegalArgumentException} with one line. */
-    static DenoiserView of(SolverContext ctx, String solver) {
+    static DenoiserView of(SamplerContext ctx, String solver) {
         String problem = unsupported(ctx.sde(), solver);
         if (problem != null) throw new IllegalArgumentException(problem);
         if (ctx.steps() < 1) throw new IllegalArgumentException("solver '" + solver + "' needs steps >= 1, got " + ctx.steps());

@@ -4,7 +4,8 @@ import java.util.function.IntConsumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.Solver;
-import org.sdex.spi.sampling.SolverContext;
+import org.sdex.spi.sampling.StepHook;
+import org.sdex.spi.sampling.SamplerContext;
 
 /**
  * DPM-Solver++ multistep (2M and 3M), the probability-flow ODE solved in data prediction with an
@@ -34,8 +35,9 @@ final class DpmSolverPlusPlus implements Solver {
     private final int order;
     private final String skipType;
     private final boolean lowerOrderFinal;
+    private final StepHook hook;
 
-    DpmSolverPlusPlus(SolverContext ctx, DenoiserView view, int order, String skipType, boolean lowerOrderFinal) {
+    DpmSolverPlusPlus(SamplerContext ctx, DenoiserView view, int order, String skipType, boolean lowerOrderFinal) {
         this.view = view;
         this.steps = ctx.steps();
         this.eps = ctx.eps();
@@ -43,6 +45,7 @@ final class DpmSolverPlusPlus implements Solver {
         this.order = order;
         this.skipType = skipType;
         this.lowerOrderFinal = lowerOrderFinal;
+        this.hook = ctx.hook();
     }
 
     double[] grid() {
@@ -102,10 +105,11 @@ final class DpmSolverPlusPlus implements Solver {
             h2 = h1;
             d1 = d0;
             h1 = h;
+            x = hook.apply(x, u, rng);
             if (onStep != null) onStep.accept(i);
         }
         if (denoise) {
-            x = view.denoise(x, t[n]);
+            x = hook.applyFinal(view.denoise(x, t[n]), rng);
             if (onStep != null) onStep.accept(n + 1);
         }
         return x;

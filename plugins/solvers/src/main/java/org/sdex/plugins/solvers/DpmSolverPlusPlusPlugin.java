@@ -4,7 +4,7 @@ import java.util.List;
 import org.sdex.spi.Param;
 import org.sdex.spi.Params;
 import org.sdex.spi.sampling.Solver;
-import org.sdex.spi.sampling.SolverContext;
+import org.sdex.spi.sampling.SamplerContext;
 import org.sdex.spi.sampling.SolverPlugin;
 import org.sdex.spi.sde.Sde;
 
@@ -38,7 +38,7 @@ public final class DpmSolverPlusPlusPlugin implements SolverPlugin {
     @Override public String unsupported(Sde sde, Params params) { return DenoiserView.unsupported(sde, NAME); }
 
     @Override
-    public Solver create(Params params, SolverContext context) {
+    public Solver create(Params params, SamplerContext context) {
         return new DpmSolverPlusPlus(context, DenoiserView.of(context, NAME),
                 params.integer("order"), params.string("skipType"), params.bool("lowerOrderFinal"));
     }

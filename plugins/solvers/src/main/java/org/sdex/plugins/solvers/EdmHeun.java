@@ -4,7 +4,8 @@ import java.util.function.IntConsumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.Solver;
-import org.sdex.spi.sampling.SolverContext;
+import org.sdex.spi.sampling.StepHook;
+import org.sdex.spi.sampling.SamplerContext;
 
 /**
  * EDM's stochastic sampler with Heun's second-order correction (Karras et al. 2022, arXiv 2206.00364,
@@ -32,8 +33,9 @@ final class EdmHeun implements Solver {
     private final double eps;
     private final boolean denoise;
     private final double sChurn, sTmin, sTmax, sNoise, rho;
+    private final StepHook hook;
 
-    EdmHeun(SolverContext ctx, DenoiserView view, double sChurn, double sTmin, double sTmax, double sNoise, double rho) {
+    EdmHeun(SamplerContext ctx, DenoiserView view, double sChurn, double sTmin, double sTmax, double sNoise, double rho) {
         this.view = view;
         this.steps = ctx.steps();
         this.eps = ctx.eps();
@@ -43,6 +45,7 @@ final class EdmHeun implements Solver {
         this.sTmax = sTmax;
         this.sNoise = sNoise;
         this.rho = rho;
+        this.hook = ctx.hook();
     }
 
     @Override
@@ -73,12 +76,17 @@ final class EdmHeun implements Solver {
                 INDArray d2 = slope(d.mul(ds).addi(x), t[i + 1]);
                 x.addi(d.addi(d2).muli(0.5 * ds));
             }
+            if (hook != StepHook.NONE) {
+                // the hook sees the state x = alpha x_hat at the step's end time
+                double a = view.alpha(t[i + 1]);
+                x = hook.apply(x.mul(a), t[i + 1], rng).div(a);
+            }
             if (onStep != null) onStep.accept(i + 1);
         }
         double alpha = view.alpha(t[n]);
         if (!denoise) return x.muli(alpha);
         // Euler from sigma_hat(eps) to 0: x_hat - sigma_hat eps_hat = D(x(eps), eps)
-        INDArray out = view.denoise(x.muli(alpha), t[n]);
+        INDArray out = hook.applyFinal(view.denoise(x.muli(alpha), t[n]), rng);
         if (onStep != null) onStep.accept(n + 1);
         return out;
     }

@@ -5,7 +5,7 @@ import org.sdex.spi.Param;
 import org.sdex.spi.ParamException;
 import org.sdex.spi.Params;
 import org.sdex.spi.sampling.Solver;
-import org.sdex.spi.sampling.SolverContext;
+import org.sdex.spi.sampling.SamplerContext;
 import org.sdex.spi.sampling.SolverPlugin;
 import org.sdex.spi.sde.Sde;
 
@@ -39,7 +39,7 @@ public final class EdmHeunPlugin implements SolverPlugin {
     @Override public String unsupported(Sde sde, Params params) { return DenoiserView.unsupported(sde, NAME); }
 
     @Override
-    public Solver create(Params params, SolverContext context) {
+    public Solver create(Params params, SamplerContext context) {
         if (params.real("sTmin") > params.real("sTmax")) {
             throw new ParamException("sTmin", "solver '" + NAME + "' needs sTmin <= sTmax, got sTmin "
                     + params.real("sTmin") + " and sTmax " + params.real("sTmax"));

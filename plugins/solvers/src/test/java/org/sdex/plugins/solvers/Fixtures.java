@@ -8,7 +8,8 @@ import org.sdex.plugins.sde.VpSdePlugin;
 import org.sdex.spi.Params;
 import org.sdex.spi.model.ScoreFunction;
 import org.sdex.spi.random.Rng;
-import org.sdex.spi.sampling.SolverContext;
+import org.sdex.spi.sampling.SamplerContext;
+import org.sdex.spi.sampling.StepHook;
 import org.sdex.spi.sampling.SolverPlugin;
 import org.sdex.spi.sde.Sde;
 import org.sdex.spi.sde.SdePlugin;
@@ -57,6 +58,6 @@ final class Fixtures {
     static INDArray run(String solver, Map<String, ?> params, Sde sde, ScoreFunction score, int steps, double eps,
                         boolean denoise, INDArray xT, Rng rng) {
         SolverPlugin p = solver(solver);
-        return p.create(Params.of(p, params), new SolverContext(sde, score, steps, eps, denoise)).sample(xT, rng, null);
+        return p.create(Params.of(p, params), new SamplerContext(sde, score, steps, eps, denoise, false, StepHook.NONE)).sample(xT, rng, null);
     }
 }

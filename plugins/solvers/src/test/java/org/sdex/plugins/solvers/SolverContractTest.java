@@ -23,7 +23,8 @@ import org.sdex.spi.Params;
 import org.sdex.spi.PluginKind;
 import org.sdex.spi.model.ScoreFunction;
 import org.sdex.spi.random.Rng;
-import org.sdex.spi.sampling.SolverContext;
+import org.sdex.spi.sampling.SamplerContext;
+import org.sdex.spi.sampling.StepHook;
 import org.sdex.spi.sampling.SolverPlugin;
 import org.sdex.spi.sde.NoiseLabel;
 import org.sdex.spi.sde.Sde;
@@ -102,7 +103,7 @@ class SolverContractTest {
                 };
                 List<Integer> progress = new ArrayList<>();
                 INDArray xT = sde.priorSample(new Rng(1), DataType.DOUBLE, 4, 2);
-                INDArray x = p.create(ps, new SolverContext(sde, counting, steps, EPS, denoise)).sample(xT, Rng.rows(2, 0, 4), progress::add);
+                INDArray x = p.create(ps, new SamplerContext(sde, counting, steps, EPS, denoise, false, StepHook.NONE)).sample(xT, Rng.rows(2, 0, 4), progress::add);
                 assertThat(calls.get()).as("%s %s steps=%d denoise=%s", solver, params, steps, denoise)
                         .isEqualTo(p.scoreEvaluations(ps, steps));
                 assertThat(progress).as("progress").hasSize(steps).isSorted().endsWith(steps);
@@ -176,9 +177,9 @@ class SolverContractTest {
             assertThat(meanGrowsFaster).contains(solver).contains("increasing");
             Sde bad = sde(t -> 1.0, t -> 1 - 0.5 * t);
             assertThatThrownBy(() -> p.create(ps, context(bad, 10, true))).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> p.create(ps, new SolverContext(Fixtures.sde("vp"), (x, t) -> x, 10, 1.0, true)))
+            assertThatThrownBy(() -> p.create(ps, new SamplerContext(Fixtures.sde("vp"), (x, t) -> x, 10, 1.0, true, false, StepHook.NONE)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("eps");
-            assertThatThrownBy(() -> p.create(ps, new SolverContext(Fixtures.sde("vp"), (x, t) -> x, 0, EPS, true)))
+            assertThatThrownBy(() -> p.create(ps, new SamplerContext(Fixtures.sde("vp"), (x, t) -> x, 0, EPS, true, false, StepHook.NONE)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("steps");
         }
     }
@@ -214,8 +215,8 @@ class SolverContractTest {
         return Fixtures.run(solver, params, sde, score, 8, EPS, true, xT, rng);
     }
 
-    static SolverContext context(Sde sde, int steps, boolean denoise) {
-        return new SolverContext(sde, (x, t) -> x, steps, EPS, denoise);
+    static SamplerContext context(Sde sde, int steps, boolean denoise) {
+        return new SamplerContext(sde, (x, t) -> x, steps, EPS, denoise, false, StepHook.NONE);
     }
 
     /** A linear SDE given by its alpha and sigma (drift and diffusion consistent with them). */

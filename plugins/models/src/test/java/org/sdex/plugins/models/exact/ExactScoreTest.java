@@ -24,11 +24,13 @@ import org.sdex.spi.Params;
 import org.sdex.spi.data.DataContext;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.model.AnalyticModel;
+import org.sdex.spi.model.ConditionalScore;
 import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
 import org.sdex.toolkit.oracle.GaussianMixture;
+import org.sdex.toolkit.oracle.MixtureClassifier;
 
 /** The exact score is the gradient of the exact log-density: checked by central finite differences. */
 class ExactScoreTest {
@@ -91,6 +93,56 @@ class ExactScoreTest {
                 }
             }
             assertThat(maxErr).as("%s d=%d t=%s", name, d, t).isLessThan(1e-5 * Math.max(1, maxNorm));
+        }
+    }
+
+    /**
+     * The class-conditional score is the gradient of the component's diffused log-density; the
+     * responsibility-weighted class scores add up to the mixture score; and the exact noisy
+     * classifier's gradient is the finite difference of its log-probabilities.
+     */
+    @ParameterizedTest(name = "{0} d={2}")
+    @MethodSource("cases")
+    void classScoresAndTheNoisyClassifierAreExact(String name, Sde sde, int d) {
+        Dataset data = mixture(d);
+        AnalyticModel model = (AnalyticModel) new ExactModelPlugin().create(Params.of(new ExactModelPlugin(), Map.of()),
+                new ModelContext(sde, data, data.shape(), DataType.DOUBLE, new Rng(0)));
+        ConditionalScore conditional = (ConditionalScore) model.score();
+        GaussianMixture gm = data.mixture().map(GaussianMixture::new).orElseThrow();
+        MixtureClassifier classifier = new MixtureClassifier(gm, sde);
+        assertThat(conditional.classes()).isEqualTo(3);
+        double t = 0.3;
+        GaussianMixture pt = gm.at(sde, t);
+        INDArray x = pt.sample(6, new Rng(9), DataType.DOUBLE);
+        int[] labels = {0, 1, 2, 2, 1, 0};
+        INDArray a = conditional.score(x, t, labels);
+        INDArray grad = classifier.gradLogProbability(x, t, labels);
+        INDArray logits = classifier.logits(x, t);
+        double[][] r = pt.responsibilities(x);
+        INDArray weighted = x.mul(0);
+        for (int k = 0; k < 3; k++) {
+            int[] all = new int[6];
+            java.util.Arrays.fill(all, k);
+            INDArray ak = conditional.score(x, t, all);
+            for (int b = 0; b < 6; b++) weighted.getRow(b).addi(ak.getRow(b).mul(r[b][k]));
+        }
+        assertThat(weighted.sub(model.score().score(x, t)).amaxNumber().doubleValue()).isLessThan(1e-9);
+        double h = 1e-5;
+        for (int b = 0; b < 6; b++) {
+            GaussianMixture component = new GaussianMixture(new double[] {1}, new double[][] {gm.mean(labels[b])},
+                    new double[][][] {gm.covariance(labels[b])}).at(sde, t);
+            for (int i = 0; i < d; i++) {
+                INDArray plus = x.getRow(b).dup().reshape(1, d), minus = plus.dup();
+                plus.putScalar(0, i, plus.getDouble(0, i) + h);
+                minus.putScalar(0, i, minus.getDouble(0, i) - h);
+                double fdComponent = (component.logDensity(plus).getDouble(0) - component.logDensity(minus).getDouble(0)) / (2 * h);
+                assertThat(a.getDouble(b, i)).isCloseTo(fdComponent, org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(fdComponent))));
+                double fdClass = (classifier.logits(plus, t).getDouble(0, labels[b]) - classifier.logits(minus, t).getDouble(0, labels[b])) / (2 * h);
+                assertThat(grad.getDouble(b, i)).isCloseTo(fdClass, org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(fdClass))));
+            }
+            double norm = 0;
+            for (int k = 0; k < 3; k++) norm += Math.exp(logits.getDouble(b, k));
+            assertThat(norm).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-12));
         }
     }
 

@@ -21,6 +21,7 @@ import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.Corrector;
 import org.sdex.spi.sampling.CorrectorPlugin;
 import org.sdex.spi.sampling.SamplerContext;
+import org.sdex.spi.sampling.StepHook;
 import org.sdex.spi.sampling.Step;
 import org.sdex.spi.sde.Sde;
 
@@ -73,7 +74,7 @@ class LangevinStepTest {
     }
 
     static Corrector corrector(CorrectorPlugin plugin, Map<String, ?> params, Sde sde, AtomicInteger calls) {
-        return plugin.create(Params.of(plugin, params), new SamplerContext(sde, score(sde, calls), N, false));
+        return plugin.create(Params.of(plugin, params), new SamplerContext(sde, score(sde, calls), N, 1e-3, true, false, StepHook.NONE));
     }
 
     /** The reference's step with norms per row, then averaged over the batch unless perRow. */

@@ -19,6 +19,7 @@ import org.sdex.spi.Params;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.Predictor;
 import org.sdex.spi.sampling.SamplerContext;
+import org.sdex.spi.sampling.StepHook;
 import org.sdex.spi.sampling.Step;
 import org.sdex.spi.sde.Sde;
 
@@ -29,7 +30,7 @@ import org.sdex.spi.sde.Sde;
 class AncestralSamplingStepTest {
     static Predictor predictor(Sde sde, int steps) {
         AncestralSamplingPlugin p = new AncestralSamplingPlugin();
-        return p.create(Params.of(p, Map.of()), new SamplerContext(sde, gaussianScore(sde), steps, false));
+        return p.create(Params.of(p, Map.of()), new SamplerContext(sde, gaussianScore(sde), steps, 1e-3, true, false, StepHook.NONE));
     }
 
     static double vpAlpha(double t) { return Math.exp(-t * t * 19.9 / 4 - t * 0.1 / 2); }
@@ -164,7 +165,7 @@ class AncestralSamplingStepTest {
     void thereIsNoProbabilityFlowVersion() {
         AncestralSamplingPlugin p = new AncestralSamplingPlugin();
         Sde sde = new VpSde(0.1, 20);
-        assertThatThrownBy(() -> p.create(Params.of(p, Map.of()), new SamplerContext(sde, gaussianScore(sde), 10, true)))
+        assertThatThrownBy(() -> p.create(Params.of(p, Map.of()), new SamplerContext(sde, gaussianScore(sde), 10, 1e-3, true, true, StepHook.NONE)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("ancestral_sampling has no probability-flow version; use reverse_diffusion or euler_maruyama with probabilityFlow");
         assertThat(p.unsupported(sde, Params.of(p, Map.of()))).isNull();

@@ -19,6 +19,7 @@ import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.CorrectorPlugin;
 import org.sdex.spi.sampling.PredictorPlugin;
 import org.sdex.spi.sampling.SamplerContext;
+import org.sdex.spi.sampling.StepHook;
 import org.sdex.spi.sampling.Step;
 import org.sdex.spi.sde.Sde;
 
@@ -30,7 +31,7 @@ class EulerMaruyamaStepTest {
 
     private static Step step(Sde sde, boolean probabilityFlow, double t, double dt, Rng rng) {
         EulerMaruyamaPlugin em = new EulerMaruyamaPlugin();
-        return em.create(Params.of(em, Map.of()), new SamplerContext(sde, SCORE, 1000, probabilityFlow))
+        return em.create(Params.of(em, Map.of()), new SamplerContext(sde, SCORE, 1000, 1e-3, true, probabilityFlow, StepHook.NONE))
                 .update(Nd4j.createFromArray(X), t, dt, rng);
     }
 
@@ -73,7 +74,7 @@ class EulerMaruyamaStepTest {
 
     @Test
     void noneStepsLeaveTheStateAlone() {
-        SamplerContext ctx = new SamplerContext(new VpSde(0.1, 20), SCORE, 10, false);
+        SamplerContext ctx = new SamplerContext(new VpSde(0.1, 20), SCORE, 10, 1e-3, true, false, StepHook.NONE);
         INDArray x = Nd4j.createFromArray(X);
         NonePredictorPlugin p = new NonePredictorPlugin();
         NoneCorrectorPlugin c = new NoneCorrectorPlugin();

@@ -15,6 +15,7 @@ import org.sdex.spi.Params;
 import org.sdex.spi.model.ScoreFunction;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.SamplerContext;
+import org.sdex.spi.sampling.StepHook;
 import org.sdex.spi.sampling.Step;
 import org.sdex.spi.sde.Sde;
 
@@ -38,7 +39,7 @@ class ReverseDiffusionStepTest {
 
     static Step step(Sde sde, boolean probabilityFlow, double t, Rng rng) {
         ReverseDiffusionPlugin rd = new ReverseDiffusionPlugin();
-        return rd.create(Params.of(rd, Map.of()), new SamplerContext(sde, gaussianScore(sde), N, probabilityFlow))
+        return rd.create(Params.of(rd, Map.of()), new SamplerContext(sde, gaussianScore(sde), N, 1e-3, true, probabilityFlow, StepHook.NONE))
                 .update(Nd4j.createFromArray(X), t, -1.0 / N, rng);
     }
 
