@@ -8,10 +8,10 @@ import java.util.Locale;
  * time ratio and each side's achieved share of the machine's sgemm peak ({@code flops} per run,
  * counted in PyTorch's dispatcher).
  */
-record ComparisonRow(String config, String what, Alternation.Result timed, double flops, double rateScale, String unit) {
+record ComparisonRow(String config, String what, Alternation.Result timed, double flops, double rateScale) {
 
     static ComparisonRow millis(String config, String what, Alternation.Result timed, double flops) {
-        return new ComparisonRow(config, what, timed, flops, 0, "ms");
+        return new ComparisonRow(config, what + ", ms", timed, flops, 0);
     }
 
     double ratio() { return timed.sdex().median() / timed.pytorch().median(); }
@@ -22,7 +22,7 @@ record ComparisonRow(String config, String what, Alternation.Result timed, doubl
     }
 
     String markdown(double peakGflops) {
-        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %s | %s | %s |%n", config, what + " (" + unit + ")",
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %s | %s | %s |%n", config, what,
                 value(timed.sdex()), value(timed.pytorch()), ratio(), flops > 0 ? String.format(Locale.ROOT, "%.2f", flops / 1e9) : "",
                 flops > 0 ? percent(share(flops, timed.sdex(), peakGflops)) : "", flops > 0 ? percent(share(flops, timed.pytorch(), peakGflops)) : "");
     }
