@@ -6,7 +6,6 @@ import java.util.List;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.sdex.bench.GuideComparison;
-import org.sdex.bench.NetworkBenchmark;
 import org.sdex.bench.SamplerComparison;
 import org.sdex.bench.SamplingOverhead;
 import org.sdex.core.plugin.PluginRegistry;
@@ -28,9 +27,14 @@ final class BenchCommand implements Command {
 
     @Override public String summary() { return "samplers: quality vs NFE on the exact mixture score; guides: posterior quality of each guide on mixture inverse problems; overhead: sampler time outside the network; network: ddpmpp against PyTorch"; }
 
+    @Override public boolean threadList() { return true; }
+
     @Override
     public Options options() {
         return Command.withCommon(new Options()
+                .addOption(Option.builder().longOpt("threads").hasArg().argName("N[,N...]")
+                        .desc("compute threads (default: $SDEX_THREADS, else the cores split between the sdex processes running); network: "
+                                + "both sides get N; a list such as 1,2 gives one table per count, each measured in a JVM of its own").build())
                 .addOption(Option.builder().longOpt("out").hasArg().argName("FILE").desc("write the Markdown report to FILE (default: stdout)").build())
                 .addOption(Option.builder().longOpt("n").hasArg().argName("N").desc("samples per sampler (default 4000; guides: 1000; overhead: 2000)").build())
                 .addOption(Option.builder().longOpt("sde").hasArg().argName("NAMES").desc("comma-separated SDEs (default: vp,subvp,ve)").build())
@@ -38,8 +42,15 @@ final class BenchCommand implements Command {
                 .addOption(Option.builder().longOpt("model").hasArg().argName("NAME").desc("overhead: mlp (default) or ddpmpp").build())
                 .addOption(Option.builder().longOpt("config").hasArg().argName("NAMES").desc("network: cpu, cifar or both (default cpu,cifar)").build())
                 .addOption(Option.builder().longOpt("sampling-steps").hasArg().argName("N")
-                        .desc("network: Euler-Maruyama steps of the end-to-end sampling run on the cpu config (default 1000; 0: none)").build())
-                .addOption(Option.builder().longOpt("iters").hasArg().argName("N").desc("network: timed runs per measurement (default 3)").build())
+                        .desc("network: Euler-Maruyama steps per timed run of fashion_subvp's 250-step sampling, scaled to 250 (default "
+                                + NetworkBenchRun.SAMPLING_STEPS + "; 0: no sampling row)").build())
+                .addOption(Option.builder().longOpt("train-steps").hasArg().argName("N")
+                        .desc("network: training steps per timed run of fashion_subvp's training (default " + NetworkBenchRun.TRAIN_STEPS
+                                + "; 0: no training row)").build())
+                .addOption(Option.builder().longOpt("section").desc("network: print only the section of the one thread count "
+                        + "(what each JVM of a --threads list does)").build())
+                .addOption(Option.builder().longOpt("iters").hasArg().argName("N").desc("network: timed runs per side and measurement, "
+                        + "sides alternating (default " + NetworkBenchRun.RUNS + ")").build())
                 .addOption(Option.builder().longOpt("python").hasArg().argName("EXE").desc("network: a python3 with torch (default /usr/bin/python3)").build()));
     }
 
@@ -50,25 +61,16 @@ final class BenchCommand implements Command {
             throw new UsageException("No benchmark '" + subject + "'. Available: " + String.join(", ", SUBJECTS));
         }
         PluginRegistry registry = in.get(PluginRegistry.class);
+        if (!subject.equals("network") && in.option("threads", "").contains(",")) {
+            throw new UsageException("--threads takes a list only for bench network");
+        }
         if (subject.equals("overhead")) {
             String model = in.option("model", "mlp");
             if (!List.of("mlp", "ddpmpp").contains(model)) throw new UsageException("--model must be mlp or ddpmpp, got '" + model + "'");
             int n = in.intOption("n", model.equals("mlp") ? 2000 : 16, 1);
             return write(in, subject, new SamplingOverhead(registry, line -> in.err.println(line)).report(n, model));
         }
-        if (subject.equals("network")) {
-            List<NetworkBenchmark.Config> configs = new java.util.ArrayList<>();
-            for (String c : in.option("config", "cpu,cifar").split(",")) {
-                NetworkBenchmark.Config config = NetworkBenchmark.CONFIGS.get(c.trim());
-                if (config == null) throw new UsageException("No network config '" + c.trim() + "'. Available: cpu, cifar");
-                configs.add(config);
-            }
-            String python = in.option("python", Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3");
-            try (NetworkBenchmark bench = new NetworkBenchmark(registry, python, in.intOption("iters", 3, 1),
-                    in.intOption("sampling-steps", 1000, 0), line -> in.err.println(line))) {
-                return write(in, subject, bench.report(configs));
-            }
-        }
+        if (subject.equals("network")) return write(in, subject, NetworkBenchRun.report(in, registry));
         int n = in.intOption("n", subject.equals("guides") ? 1000 : 4000, 100);
         List<String> sdes = List.of(in.option("sde", "vp,subvp,ve").split(","));
         for (String s : sdes) registry.get(PluginKind.SDE, s.trim()); // unknown names fail before any compute

@@ -17,6 +17,9 @@ interface Command {
 
     int run(Invocation in) throws Exception;
 
+    /** Whether {@code --threads} may be a comma-separated list (each count then runs in a JVM of its own). */
+    default boolean threadList() { return false; }
+
     // ---- options shared by several commands ----
 
     static Option help() { return Option.builder("h").longOpt("help").desc("show this help").build(); }

@@ -83,7 +83,11 @@ public final class Main {
         }
         if (line.hasOption("threads")) {
             String n = line.getOptionValue("threads").strip();
-            if (!n.matches("[1-9][0-9]{0,5}")) return usage(err, "sdex " + command.name() + ": --threads must be an integer >= 1, got '" + n + "'", command);
+            String count = "[1-9][0-9]{0,5}";
+            if (!n.matches(command.threadList() ? count + "(," + count + ")*" : count)) {
+                return usage(err, "sdex " + command.name() + ": --threads must be an integer >= 1" + (command.threadList() ? " or a list such as 1,2" : "")
+                        + ", got '" + n + "'", command);
+            }
         }
         boolean debug = line.hasOption("debug");
         if (debug) Logging.debug();

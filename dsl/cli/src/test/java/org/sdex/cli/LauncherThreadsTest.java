@@ -52,6 +52,18 @@ class LauncherThreadsTest {
     }
 
     @Test
+    void aListIsLeftToTheBenchmarkWhichStartsOneJvmPerCount() throws Exception {
+        Outcome list = threads(Map.of("OMP_NUM_THREADS", "7"), "bench", "network", "--threads", "1,2");
+        assertThat(list.code()).isZero();
+        assertThat(list.threads()).isEqualTo("7"); // not exported: each count's JVM gets its own
+        for (String bad : new String[] {"1,,2", "1,0", "1,x", ",1"}) {
+            Outcome o = threads(Map.of(), "bench", "network", "--threads", bad);
+            assertThat(o.code()).as(bad).isEqualTo(64);
+            assertThat(o.err()).isEqualTo("error: --threads must be integers >= 1 separated by commas, got '" + bad + "'");
+        }
+    }
+
+    @Test
     void byDefaultTheCoresAreSplitWithTheSdexProcessesRunning() throws Exception {
         int cores = cores();
         // a stand-in for a running sdex: its command line names the CLI jar as `java -jar` does

@@ -14,21 +14,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sdex.core.config.SampleSettings;
 import org.sdex.core.error.SdexException;
+import org.sdex.core.memory.ResidentMemory;
 import org.sdex.core.plugin.PluginRegistry;
 import org.sdex.core.plugin.Resolved;
+import org.sdex.core.run.Npy;
 import org.sdex.core.sample.Sampler;
 import org.sdex.core.sample.SamplingMethod;
-import org.sdex.core.run.Npy;
-import org.sdex.core.memory.ResidentMemory;
 import org.sdex.core.train.Adam;
 import org.sdex.core.train.ScoreNetwork;
+import org.sdex.core.train.Trainer;
 import org.sdex.spi.Params;
 import org.sdex.spi.PluginKind;
 import org.sdex.spi.data.Dataset;
@@ -44,10 +44,16 @@ import org.sdex.spi.sde.SdePlugin;
 /**
  * {@code sdex bench network}: the {@code ddpmpp} score network in sdex against the same network in
  * PyTorch (a script shipped with sdex, run by the machine's python3 with torch), on the same
- * machine in the same command: forward, training step (forward, backward, clipping, Adam) and
- * input vector-Jacobian product, median milliseconds, and the peak RSS of both. Before timing it
- * proves the two compute the same function: equal parameter counts, and equal outputs (to float32
+ * machine in the same command, at one thread count on both sides. Before timing it proves the two
+ * compute the same function: equal parameter counts, and equal outputs and input VJPs (to float32
  * tolerance) after sdex's weights are exported as .npy files and loaded into the PyTorch network.
+ * Then, per configuration, with one long-lived PyTorch process ({@link PyTorchServer}), it times in
+ * turns ({@link Alternation}) the forward pass, the training step and the input VJP, and on the
+ * network of {@link UserWorkload#FASHION_SUBVP} that experiment's training and sampling; every row
+ * with its FLOPs (counted in PyTorch's dispatcher) and each side's share of the sgemm peak.
+ *
+ * <p>ND4J takes its thread count when it loads: this JVM must have been started with the count
+ * (the launcher's {@code --threads}); the table says so when it was not.
  */
 public final class NetworkBenchmark implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,33 +83,35 @@ public final class NetworkBenchmark implements AutoCloseable {
             "cifar", new Config("cifar", Map.of("nf", 128, "chMult", List.of(1, 2, 2, 2), "numResBlocks", 4, "attnResolutions", List.of(16),
                     "dropout", 0.1, "resampWithConv", true, "skipRescale", true, "resblockType", "biggan"), new long[] {3, 32, 32}, 8));
 
-    /** Rows of the end-to-end sampling run; it runs on the configs named in {@link #SAMPLED}. */
-    static final int SAMPLING_BATCH = 8;
-    /** CIFAR's 1,000 forward passes at batch 8 would take about 45 minutes per side on 2 cores. */
-    static final Set<String> SAMPLED = Set.of("cpu");
+    /** The throughput rows run the experiment whose network is this config. */
+    static final String WORKLOAD_CONFIG = "cpu";
+
+    /**
+     * How much to measure: timed runs per side and measurement (after one warm-up each), the thread
+     * count of both sides, training steps per timed run of the workload's training (0: no such row)
+     * and Euler-Maruyama steps per timed sampling run, scaled to the experiment's (0: no such row).
+     */
+    public record Plan(int runs, int threads, int trainSteps, int samplingSteps) {
+        /** For {@link #sameFunction} and {@link #network} alone. */
+        public static final Plan CHECKS_ONLY = new Plan(1, 1, 0, 0);
+
+        public Plan {
+            if (runs < 1 || threads < 1 || trainSteps < 0 || samplingSteps < 0) throw new IllegalArgumentException("bad plan " + this);
+        }
+    }
 
     private final PluginRegistry registry;
     private final String python;
-    private final int iterations;
-    private final int samplingSteps;
+    private final Plan plan;
     private final Consumer<String> progress;
+    private final UserWorkload workload = UserWorkload.FASHION_SUBVP;
 
-    /** Without the end-to-end sampling run. */
-    public NetworkBenchmark(PluginRegistry registry, String python, int iterations, Consumer<String> progress) {
-        this(registry, python, iterations, 0, progress);
-    }
-
-    /** @param samplingSteps Euler-Maruyama steps of the end-to-end sampling run (0: none) */
-    public NetworkBenchmark(PluginRegistry registry, String python, int iterations, int samplingSteps, Consumer<String> progress) {
+    public NetworkBenchmark(PluginRegistry registry, String python, Plan plan, Consumer<String> progress) {
         this.registry = registry;
         this.python = python;
-        this.iterations = iterations;
-        this.samplingSteps = samplingSteps;
+        this.plan = plan;
         this.progress = progress;
     }
-
-    /** Measured times (ms) and peak RSS (MB) of one implementation. */
-    record Times(double forward, double trainStep, double inputVjp, double peakRssMB) {}
 
     private Path work;
     private Path script;
@@ -156,72 +164,158 @@ public final class NetworkBenchmark implements AutoCloseable {
         work = null;
     }
 
-    public String report(List<Config> configs) throws IOException, InterruptedException {
+    /** The legend above the tables of all thread counts, under the heading the generated section starts with. */
+    public static String legend(int runs) {
+        return "## Measured\n\n"
+                + "Generated by `./sdex bench network` on " + LocalDate.now() + ". `ddpmpp`, float32. Each cell: the median of " + runs
+                + (runs == 1 ? " timed run" : " timed runs") + " (min–max), after one warm-up run of each side; the two sides take turns (sdex run i, PyTorch run i, "
+                + "sdex run i + 1, ...), one long-lived process each. *train step*: forward, backward, global-norm clipping and Adam. "
+                + "*input VJP*: `v^T d eps_hat / dx`, one step of the likelihood ODE. *training* and *sampling*: `experiments/"
+                + UserWorkload.FASHION_SUBVP.experiment() + ".groovy`'s settings, sdex's trainer and sampler against the reference's "
+                + "training loop and Euler-Maruyama sampler in PyTorch. *sdex / PyTorch*: ratio of the median times (below 1: sdex is "
+                + "faster). *GFLOP*: convolutions and matrix products per run, counted in PyTorch's dispatcher on the same network; "
+                + "*share of peak*: achieved GFLOP/s over the machine's measured sgemm peak. Peak RSS: sdex's JVM (cumulative over the "
+                + "configurations above it), PyTorch's process per configuration.\n\n";
+    }
+
+    /** The section of this thread count: what both sides ran with, the configurations, the table. */
+    public String report(List<Config> configs) throws Exception {
         work();
         StringBuilder md = new StringBuilder();
-        md.append("## Measured\n\n")
-                .append("Generated by `./sdex bench network` on ").append(LocalDate.now()).append(" (")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores; PyTorch ").append(torchVersion())
-                .append(" with ").append(System.getenv().getOrDefault("SDEX_BENCH_THREADS", "2"))
-                .append(" threads, sdex on ND4J/SameDiff 1.0.0-M2.1). `ddpmpp`, float32, median of ").append(iterations)
-                .append(" runs after one warm-up. *train step*: forward, backward, global-norm clipping and Adam. ")
-                .append("*input VJP*: `v^T d eps_hat / dx`, the cost of one step of the likelihood ODE. Peak RSS: sdex's JVM ")
-                .append("(cumulative over the configurations above it), PyTorch's process per configuration. ")
-                .append("*same function*: on the same weights (exported from sdex as .npy), the largest difference between ")
-                .append("the two outputs (forward row) and between the two input VJPs (input VJP row; PyTorch's by autograd, ")
-                .append("sdex's through SameDiff and replayed), relative to the largest value.\n\n")
-                .append("| config | parameters | same function | | sdex ms | PyTorch ms | sdex / PyTorch |\n")
-                .append("|---|---:|---:|---|---:|---:|---:|\n");
+        md.append("### ").append(plan.threads()).append(plan.threads() == 1 ? " thread" : " threads").append("\n\n");
+        StringBuilder about = new StringBuilder("| config | parameters | GFLOP per example: forward / train step / input VJP "
+                + "| same function: outputs / input VJPs differ by |\n|---|---:|---|---|\n");
+        StringBuilder table = new StringBuilder("| config | measurement | sdex | PyTorch | sdex / PyTorch | GFLOP | sdex: share of peak "
+                + "| PyTorch: share of peak |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
+        BenchEnvironment env = null;
         for (Config c : configs) {
-            Agreement difference = sameFunction(c);
+            Agreement same = sameFunction(c);
             // the check's network is garbage now: free its native arrays before the timed network is
             // built, so that the peak below is the timed network's own (PyTorch checks in another process)
             System.gc();
             System.runFinalization();
-            ScoreNetwork net = network(c, 0.0);
-            progress.accept(String.format(Locale.ROOT, "%s: %,d parameters in both; outputs differ by %.1e, input VJPs by %.1e (relative)",
-                    c.name(), net.parameterCount(), difference.output(), difference.inputVjp()));
-            Path configJson = work.resolve(c.name()).resolve("config.json");
-
-            Times mine = time(net, c);
-            progress.accept(String.format(Locale.ROOT, "%s sdex: %s", c.name(), mine));
-            JsonNode t = pythonJson(script, "bench", configJson.toString(), String.valueOf(c.batch()), String.valueOf(iterations));
-            Times theirs = new Times(t.get("forward").asDouble(), t.get("trainStep").asDouble(), t.get("inputVjp").asDouble(),
-                    t.get("peakRssMB").asDouble());
-            progress.accept(String.format(Locale.ROOT, "%s PyTorch: %s", c.name(), theirs));
-            String label = c.name() + " " + Arrays.toString(c.shape()) + ", batch " + c.batch();
-            String params = String.format(Locale.ROOT, "%,d", net.parameterCount());
-            row(md, label, params, String.format(Locale.ROOT, "%.1e", difference.output()), "forward", mine.forward(), theirs.forward());
-            row(md, "", "", "", "train step", mine.trainStep(), theirs.trainStep());
-            row(md, "", "", String.format(Locale.ROOT, "%.1e", difference.inputVjp()), "input VJP", mine.inputVjp(), theirs.inputVjp());
-            double theirPeak = theirs.peakRssMB();
-            if (samplingSteps > 0 && SAMPLED.contains(c.name())) {
-                double mineMs = sampling(net);
-                JsonNode s = pythonJson(script, "sample", configJson.toString(), String.valueOf(SAMPLING_BATCH), String.valueOf(samplingSteps));
-                progress.accept(String.format(Locale.ROOT, "%s sampling, %d steps: sdex %.0f ms, PyTorch %.0f ms", c.name(), samplingSteps,
-                        mineMs, s.get("ms").asDouble()));
-                row(md, "", "", "", samplingSteps + "-step sampling, batch " + SAMPLING_BATCH, mineMs, s.get("ms").asDouble());
-                theirPeak = Math.max(theirPeak, s.get("peakRssMB").asDouble());
+            try (ScoreNetwork net = network(c, 0.0);
+                 PyTorchServer torch = new PyTorchServer(python, script, work.resolve(c.name()).resolve("config.json"), plan.threads(),
+                         System.getenv())) {
+                if (env == null) env = environment(torch);
+                JsonNode perExample = torch.request(Map.of("cmd", "flops", "batch", 1));
+                about.append(String.format(Locale.ROOT, "| %s %s | %,d | %.3f / %.3f / %.3f | %.1e / %.1e |%n", c.name(),
+                        Arrays.toString(c.shape()), net.parameterCount(), perExample.get("forward").asDouble() / 1e9,
+                        perExample.get("trainStep").asDouble() / 1e9, perExample.get("inputVjp").asDouble() / 1e9, same.output(), same.inputVjp()));
+                List<ComparisonRow> rows = measure(c, net, torch, perExample);
+                for (ComparisonRow r : rows) table.append(r.markdown(env.machinePeak()));
+                double mine = ResidentMemory.peakMegabytes();
+                double theirs = torch.request(Map.of("cmd", "rss")).get("peakRssMB").asDouble();
+                table.append(String.format(Locale.ROOT, "| %s | peak RSS (MB) | %.0f | %.0f | %.2f | | | |%n", c.name(), mine, theirs, mine / theirs));
             }
-            double myPeak = ResidentMemory.peakMegabytes();
-            md.append(String.format(Locale.ROOT, "| | | | peak RSS (MB) | %.0f | %.0f | %.2f |%n", myPeak, theirPeak, myPeak / theirPeak));
         }
-        return md.toString();
+        if (env == null) throw new IllegalArgumentException("no configuration to measure");
+        return md.append(env.markdown()).append('\n').append(about).append('\n').append(table).append('\n').toString();
     }
 
-    private static void row(StringBuilder md, String label, String params, String same, String what, double a, double b) {
-        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f | %.0f | %.2f |%n", label, params, same, what, a, b, a / b));
+    /** What both sides run with, and each side's sgemm peak (once per thread count). */
+    private BenchEnvironment environment(PyTorchServer torch) throws IOException {
+        double mine = SgemmPeak.gflops(SgemmPeak.SIZE);
+        double theirs = torch.request(Map.of("cmd", "peak", "n", SgemmPeak.SIZE)).get("gflops").asDouble();
+        progress.accept(String.format(Locale.ROOT, "sgemm %d^2, %d thread(s): sdex %.0f GFLOP/s, PyTorch %.0f GFLOP/s", SgemmPeak.SIZE,
+                plan.threads(), mine, theirs));
+        return new BenchEnvironment(plan.threads(), Runtime.getRuntime().availableProcessors(), torch.request(Map.of("cmd", "info")), theirs,
+                BenchEnvironment.Sdex.ofThisJvm(), mine);
     }
 
-    /** The VP SDE with the reference's defaults: the networks' noise labels and the sampling run's SDE. */
-    private Sde vpSde() {
-        SdePlugin sp = registry.plugin(PluginKind.SDE, "vp", SdePlugin.class);
-        return sp.create(Params.of(sp, Map.of()));
+    /** The timed rows of one configuration, each side in turn. */
+    private List<ComparisonRow> measure(Config c, ScoreNetwork net, PyTorchServer torch, JsonNode perExample) throws Exception {
+        long[] shape = batchShape(c.shape(), c.batch());
+        Rng rng = new Rng(7);
+        INDArray x = rng.normal(DataType.FLOAT, shape);
+        INDArray z = rng.normal(DataType.FLOAT, shape);
+        INDArray v = rng.normal(DataType.FLOAT, shape);
+        INDArray labels = rng.uniform(DataType.FLOAT, c.batch()).muli(999);
+        INDArray ones = org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, c.batch());
+        Map<String, INDArray> weights = net.weights();
+        Adam adam = new Adam(0.9, 0.999, 1e-8, 0, weights);
+        long[] step = {0};
+        String label = c.name() + ", batch " + c.batch();
+        double b = c.batch();
+        List<ComparisonRow> rows = new ArrayList<>();
+        rows.add(ComparisonRow.millis(label, "forward", timed(c, "forward",
+                () -> net.predictNoise(x, labels), torch, pass("forward", c)), b * perExample.get("forward").asDouble()));
+        // as the trainer takes a step: the gradients are the pass's own arrays, used up by the update
+        rows.add(ComparisonRow.millis("", "train step", timed(c, "train step", () -> net.withLossAndGradients(x, labels, z, ones, ++step[0], lg -> {
+            Adam.clipGlobalNorm(lg.gradients(), 1.0);
+            adam.step(weights, lg.gradients(), 2e-4);
+            return null;
+        }), torch, pass("trainStep", c)), b * perExample.get("trainStep").asDouble()));
+        rows.add(ComparisonRow.millis("", "input VJP", timed(c, "input VJP", () -> net.inputVjp(x, labels, v), torch, pass("inputVjp", c)),
+                b * perExample.get("inputVjp").asDouble()));
+        if (c.name().equals(WORKLOAD_CONFIG)) rows.addAll(workloadRows(c, net, torch, perExample));
+        return rows;
     }
 
-    /** The ddpmpp network of a configuration (VP labels, positional embedding) with the given init scale. */
+    /** Training steps per second and samples per second of the experiment, sdex's trainer and sampler against the reference's loops. */
+    private List<ComparisonRow> workloadRows(Config c, ScoreNetwork net, PyTorchServer torch, JsonNode perExample) throws Exception {
+        List<ComparisonRow> rows = new ArrayList<>();
+        // the same network: sub-VP and VP both label time as 999 t, so only the trainer's and sampler's SDE changes
+        Sde sde = sde(workload.sde(), workload.sdeParams());
+        String name = workload.experiment();
+        int k = plan.trainSteps();
+        if (k > 0) {
+            Dataset noise = new ShapeOnlyData(c.shape());
+            Alternation.Result r = timed(c, "training", () -> {
+                Trainer t = new Trainer(net, sde, noise, workload.trainSettings(k));
+                t.train(t.initialState(), null, (s, loss, lr, norm) -> {});
+            }, torch, workload.torchTraining(k));
+            rows.add(new ComparisonRow(name, "training, steps/s (batch " + workload.trainBatch() + "; runs of " + k + (k == 1 ? " step)" : " steps)"),
+                    r, k * workload.trainBatch() * perExample.get("trainStep").asDouble(), k * 1000.0));
+        }
+        int n = plan.samplingSteps();
+        if (n > 0) {
+            Sampler sampler = new Sampler(sde, net.scoreFunction(sde), eulerMaruyama(), workload.sampleSettings(n));
+            Alternation.Result r = timed(c, "sampling", () -> sampler.sample(net.exampleShape(), DataType.FLOAT, null), torch,
+                    workload.torchSampling(n));
+            double samples = workload.samplingBatch() * (double) n / workload.samplingSteps();
+            String what = String.format(Locale.ROOT, "sampling, samples/s (%d-step Euler-Maruyama, batch %d%s)", workload.samplingSteps(),
+                    workload.samplingBatch(), n == workload.samplingSteps() ? "" : "; runs of " + n + " steps, scaled");
+            rows.add(new ComparisonRow("", what, r, n * workload.samplingBatch() * perExample.get("forward").asDouble(), samples * 1000.0));
+        }
+        return rows;
+    }
+
+    private static Map<String, Object> pass(String what, Config c) {
+        return Map.of("cmd", "time", "what", what, "batch", c.batch());
+    }
+
+    /** One measurement on both sides in turns; its runs go to the progress lines in the order they ran. */
+    private Alternation.Result timed(Config c, String what, Runnable sdex, PyTorchServer torch, Map<String, ?> request) throws Exception {
+        Alternation.Result r = Alternation.run(plan.runs(), () -> {
+            long s = System.nanoTime();
+            sdex.run();
+            return (System.nanoTime() - s) / 1e6;
+        }, () -> torch.millis(request));
+        progress.accept(c.name() + " " + what + " (ms, in order; run 0 warms up): " + r.order().stream()
+                .map(run -> String.format(Locale.ROOT, "%s %d: %.0f", run.side() == Alternation.Side.SDEX ? "sdex" : "PyTorch", run.run(), run.millis()))
+                .collect(Collectors.joining(", ")));
+        return r;
+    }
+
+    private SamplingMethod eulerMaruyama() {
+        PredictorPlugin pp = registry.plugin(PluginKind.PREDICTOR, "euler_maruyama", PredictorPlugin.class);
+        CorrectorPlugin cp = registry.plugin(PluginKind.CORRECTOR, "none", CorrectorPlugin.class);
+        return new SamplingMethod.PredictorCorrector(new Resolved<>(pp, Params.of(pp, Map.of())), new Resolved<>(cp, Params.of(cp, Map.of())));
+    }
+
+    private Sde sde(String name, Map<String, Object> params) {
+        SdePlugin sp = registry.plugin(PluginKind.SDE, name, SdePlugin.class);
+        return sp.create(Params.of(sp, params));
+    }
+
+    /** The ddpmpp network of a configuration with VP noise labels. */
     public ScoreNetwork network(Config c, double initScale) {
-        Sde sde = vpSde();
+        return network(c, initScale, sde("vp", Map.of()));
+    }
+
+    /** The ddpmpp network of a configuration (positional embedding) for {@code sde}'s noise labels, with the given init scale. */
+    public ScoreNetwork network(Config c, double initScale, Sde sde) {
         ModelPlugin mp = registry.plugin(PluginKind.MODEL, "ddpmpp", ModelPlugin.class);
         Map<String, Object> p = new LinkedHashMap<>(c.params());
         p.put("initScale", initScale);
@@ -229,6 +323,13 @@ public final class NetworkBenchmark implements AutoCloseable {
         Dataset images = new ShapeOnlyData(c.shape());
         NetworkModel model = (NetworkModel) mp.create(Params.of(mp, p), new ModelContext(sde, images, c.shape(), DataType.FLOAT, new Rng(1)));
         return new ScoreNetwork(model, c.shape(), DataType.FLOAT, true);
+    }
+
+    private static long[] batchShape(long[] example, long batch) {
+        long[] shape = new long[example.length + 1];
+        shape[0] = batch;
+        System.arraycopy(example, 0, shape, 1, example.length);
+        return shape;
     }
 
     /** How closely the two implementations agree on sdex's weights (init scale 1: outputs of order 1). */
@@ -239,9 +340,7 @@ public final class NetworkBenchmark implements AutoCloseable {
             Npy.write(copy, weights.resolve(w + ".npy"));
             copy.close();
         }
-        long[] shape = new long[c.shape().length + 1];
-        shape[0] = 2;
-        System.arraycopy(c.shape(), 0, shape, 1, c.shape().length);
+        long[] shape = batchShape(c.shape(), 2);
         INDArray x = new Rng(5).normal(DataType.FLOAT, shape);
         INDArray labels = org.nd4j.linalg.factory.Nd4j.createFromArray(30f, 700f);
         Npy.write(x, dir.resolve("x.npy"));
@@ -266,63 +365,6 @@ public final class NetworkBenchmark implements AutoCloseable {
         return mine.sub(theirs.castTo(DataType.DOUBLE)).amaxNumber().doubleValue() / scale;
     }
 
-    private Times time(ScoreNetwork net, Config c) {
-        long[] shape = new long[c.shape().length + 1];
-        shape[0] = c.batch();
-        System.arraycopy(c.shape(), 0, shape, 1, c.shape().length);
-        Rng rng = new Rng(7);
-        INDArray x = rng.normal(DataType.FLOAT, shape);
-        INDArray z = rng.normal(DataType.FLOAT, shape);
-        INDArray v = rng.normal(DataType.FLOAT, shape);
-        INDArray labels = rng.uniform(DataType.FLOAT, c.batch()).muli(999);
-        INDArray ones = org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, c.batch());
-        Map<String, INDArray> weights = net.weights();
-        Adam adam = new Adam(0.9, 0.999, 1e-8, 0, weights);
-        long[] step = {0};
-        double forward = median(() -> net.predictNoise(x, labels));
-        // as the trainer takes a step: the gradients are the pass's own arrays, used up by the update
-        double train = median(() -> net.withLossAndGradients(x, labels, z, ones, ++step[0], lg -> {
-            Adam.clipGlobalNorm(lg.gradients(), 1.0);
-            adam.step(weights, lg.gradients(), 2e-4);
-            return null;
-        }));
-        double vjp = median(() -> net.inputVjp(x, labels, v));
-        return new Times(forward, train, vjp, ResidentMemory.peakMegabytes());
-    }
-
-    /**
-     * Wall milliseconds of sdex's own sampler: {@code euler_maruyama} without corrector on the VP SDE,
-     * {@link #samplingSteps} steps, {@link #SAMPLING_BATCH} samples, denoised last step (the PyTorch
-     * script runs the reference's loop with the same steps and network).
-     */
-    private double sampling(ScoreNetwork net) {
-        Sde sde = vpSde();
-        PredictorPlugin pp = registry.plugin(PluginKind.PREDICTOR, "euler_maruyama", PredictorPlugin.class);
-        CorrectorPlugin cp = registry.plugin(PluginKind.CORRECTOR, "none", CorrectorPlugin.class);
-        SamplingMethod m = new SamplingMethod.PredictorCorrector(new Resolved<>(pp, Params.of(pp, Map.of())),
-                new Resolved<>(cp, Params.of(cp, Map.of())));
-        SampleSettings settings = new SampleSettings(samplingSteps, SAMPLING_BATCH, 0, 1e-3, true, false, false, 1);
-        long start = System.nanoTime();
-        new Sampler(sde, net.scoreFunction(sde), m, settings).sample(net.exampleShape(), DataType.FLOAT, null);
-        return (System.nanoTime() - start) / 1e6;
-    }
-
-    private double median(Runnable r) {
-        r.run();
-        List<Double> t = new ArrayList<>();
-        for (int i = 0; i < iterations; i++) {
-            long s = System.nanoTime();
-            r.run();
-            t.add((System.nanoTime() - s) / 1e6);
-        }
-        t.sort(null);
-        return t.get(t.size() / 2);
-    }
-
-    private String torchVersion() throws IOException, InterruptedException {
-        return run(List.of(python, "-c", "import torch; print(torch.__version__)")).strip();
-    }
-
     private JsonNode pythonJson(Path script, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
         cmd.addAll(List.of(args));
@@ -331,34 +373,11 @@ public final class NetworkBenchmark implements AutoCloseable {
         return JSON.readTree(last);
     }
 
-    /**
-     * Variables the sdex launcher sets for ND4J (glibc's allocator, OpenMP's threads and waiting, JVM
-     * options), and any a user set for sdex the same way: PyTorch runs without them, as its users run it
-     * (with the launcher's allocator settings every tensor of 64 KB or more is a fresh mmap, which
-     * slows PyTorch down by up to 3x). Its thread count comes from SDEX_BENCH_THREADS alone.
-     */
-    static final List<String> NOT_INHERITED_PREFIXES = List.of("MALLOC_", "OMP_", "KMP_", "GOMP_", "MKL_", "OPENBLAS_", "DNNL_", "ONEDNN_");
-    static final List<String> NOT_INHERITED = List.of("LD_PRELOAD", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "SDEX_JAVA_OPTS");
-
-    /** Removes from {@code env} what sdex's side is tuned with (see {@link #NOT_INHERITED_PREFIXES}). */
-    static void asPyTorchUsersRunIt(Map<String, String> env) {
-        env.keySet().removeIf(k -> NOT_INHERITED.contains(k) || NOT_INHERITED_PREFIXES.stream().anyMatch(k::startsWith));
-    }
-
-    /** How the PyTorch side is started: {@code parentEnv} without sdex's tuning, output and errors together. */
-    static ProcessBuilder pyTorchProcess(List<String> cmd, Map<String, String> parentEnv) {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().clear();
-        pb.environment().putAll(parentEnv);
-        asPyTorchUsersRunIt(pb.environment());
-        return pb;
-    }
-
-    /** Runs a command to completion; its stdout, or a one-line error with the end of its output. */
-    private static String run(List<String> cmd) throws IOException, InterruptedException {
+    /** Runs a PyTorch command to completion; its stdout, or a one-line error with the end of its output. */
+    private String run(List<String> cmd) throws IOException, InterruptedException {
         Process p;
         try {
-            p = pyTorchProcess(cmd, System.getenv()).start();
+            p = PyTorchProcess.builder(cmd, System.getenv(), plan.threads()).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new SdexException("cannot start '" + cmd.get(0) + "' (" + e.getMessage() + "); pass --python with a python3 that has torch "
                     + "(Debian: apt-get install python3-torch)");

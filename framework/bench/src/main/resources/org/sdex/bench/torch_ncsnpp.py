@@ -9,7 +9,10 @@ noise embedding, GroupNorm, swish, self-attention.
   python3 torch_ncsnpp.py count  CONFIG.json            -> {"parameters": N}
   python3 torch_ncsnpp.py check  CONFIG.json DIR        -> output of the network on DIR/x.npy, DIR/labels.npy
                                                            with the weights DIR/weights/<name>.npy, to DIR/torch_out.npy
-  python3 torch_ncsnpp.py bench  CONFIG.json BATCH ITERS -> timings (ms) and peak RSS (MB) as JSON
+  python3 torch_ncsnpp.py serve  CONFIG.json THREADS   -> a long-lived process timing on request: one JSON request
+                                                           per line on stdin ({"cmd": "time", "what": "forward", "batch": 32},
+                                                           info, peak, flops, rss, quit), one `sdex-bench {JSON}` line
+                                                           on stdout per request (after a first one with the parameter count)
 """
 import json
 import math
@@ -22,6 +25,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.utils._python_dispatch import TorchDispatchMode
 
 
 def group_norm(channels):
@@ -248,69 +252,220 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def bench(net, c, batch, iters):
-    shape = (batch, c['channels'], c['resolution'], c['resolution'])
-    torch.manual_seed(0)
-    x = torch.randn(shape)
-    label = torch.rand(batch) * 999 + (0.01 if c['fourier'] else 0.0)
-    z = torch.randn(shape)
-    v = torch.randn(shape)
-    opt = torch.optim.Adam(net.parameters(), lr=2e-4)
+class FlopCounter(TorchDispatchMode):
+    """Multiply-adds x 2 of every convolution and matrix product that reaches ATen's dispatcher,
+    backward ones included (each convolution_backward counts only the gradients autograd asks for).
+    Elementwise work, normalisation and softmax are not counted: they are not sgemm-like."""
 
-    def forward():
-        net.eval()
+    def __init__(self):
+        super().__init__()
+        self.flops = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        name = func.overloadpacket.__name__
+        if name == 'convolution':
+            self.flops += 2 * out.numel() * args[1][0].numel()
+        elif name == 'convolution_backward':
+            grad_out, weight, mask = args[0], args[2], args[-1]
+            per = 2 * grad_out.numel() * weight[0].numel()
+            self.flops += per * (int(mask[0]) + int(mask[1]))
+        elif name in ('mm', 'addmm'):
+            a, b = args[-2], args[-1]
+            self.flops += 2 * a.shape[0] * a.shape[1] * b.shape[1]
+        elif name in ('bmm', 'baddbmm'):
+            a, b = args[-2], args[-1]
+            self.flops += 2 * a.shape[0] * a.shape[1] * a.shape[2] * b.shape[2]
+        return out
+
+
+class Sde:
+    """The reference's VP and sub-VP SDEs (sde_lib.py): drift -beta(t) x / 2, diffusion, marginal std."""
+
+    def __init__(self, kind, beta_min, beta_max):
+        self.kind, self.b0, self.b1 = kind, beta_min, beta_max
+
+    def beta(self, t):
+        return self.b0 + t * (self.b1 - self.b0)
+
+    def diffusion(self, t):
+        if self.kind == 'vp':
+            return math.sqrt(self.beta(t))
+        return math.sqrt(self.beta(t) * (1.0 - math.exp(-2.0 * self.b0 * t - (self.b1 - self.b0) * t * t)))
+
+    def mean_coeff(self, t):
+        return torch.exp(-0.25 * t * t * (self.b1 - self.b0) - 0.5 * t * self.b0)
+
+    def std(self, t):
+        e = torch.exp(-0.5 * t * t * (self.b1 - self.b0) - t * self.b0)
+        return torch.sqrt(1.0 - e) if self.kind == 'vp' else 1.0 - e
+
+
+class Workloads:
+    """What the benchmark times on the PyTorch side, one call per timed run: the network's passes on
+    fixed inputs, the reference's training loop and its Euler-Maruyama sampler."""
+
+    def __init__(self, net, c):
+        self.net, self.c = net, c
+        self.batch = None
+
+    def shape(self, batch):
+        return (batch, self.c['channels'], self.c['resolution'], self.c['resolution'])
+
+    def inputs(self, batch):
+        if self.batch != batch:
+            torch.manual_seed(0)
+            self.x, self.z, self.v = torch.randn(self.shape(batch)), torch.randn(self.shape(batch)), torch.randn(self.shape(batch))
+            self.label = torch.rand(batch) * 999 + (0.01 if self.c['fourier'] else 0.0)
+            self.opt = torch.optim.Adam(self.net.parameters(), lr=2e-4)
+            self.batch = batch
+
+    def forward(self):
+        self.net.eval()
         with torch.no_grad():
-            net(x, label)
+            self.net(self.x, self.label)
 
-    def train_step():
-        net.train()
-        opt.zero_grad(set_to_none=True)
-        loss = ((net(x, label) - z) ** 2).mean()
+    def train_step(self):
+        self.net.train()
+        self.opt.zero_grad(set_to_none=True)
+        loss = ((self.net(self.x, self.label) - self.z) ** 2).mean()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-        opt.step()
+        torch.nn.utils.clip_grad_norm_(self.net.parameters(), 1.0)
+        self.opt.step()
 
-    def input_vjp():
-        net.eval()
-        xi = x.clone().requires_grad_(True)
-        (g,) = torch.autograd.grad((net(xi, label) * v).sum(), xi)
+    def input_vjp(self):
+        self.net.eval()
+        xi = self.x.clone().requires_grad_(True)
+        (g,) = torch.autograd.grad((self.net(xi, self.label) * self.v).sum(), xi)
         return g
 
-    out = {}
-    for name, fn in (('forward', forward), ('trainStep', train_step), ('inputVjp', input_vjp)):
-        fn()  # warm-up
-        t = []
-        for _ in range(iters):
-            s = time.perf_counter()
-            fn()
-            t.append((time.perf_counter() - s) * 1e3)
-        out[name] = sorted(t)[len(t) // 2]
-    out['peakRssMB'] = peak_rss_mb()
-    return out
+    def training(self, r):
+        """r['steps'] iterations of the reference's losses.py (continuous DSM, reduce_mean) and
+        optimization_manager (Adam, linear warm-up, clipping) with its EMA; the data are draws of
+        N(0, I) in the images' shape (drawing them is not what is timed on either side)."""
+        net, sde, batch = self.net, Sde(r['sde'], r['betaMin'], r['betaMax']), r['batch']
+        net.train()
+        opt = torch.optim.Adam(net.parameters(), lr=r['lr'], betas=(0.9, 0.999), eps=1e-8, weight_decay=0)
+        shadow = [p.detach().clone() for p in net.parameters()]
+        for step in range(1, r['steps'] + 1):
+            x0 = torch.randn(self.shape(batch))
+            t = torch.rand(batch) * (1.0 - r['eps']) + r['eps']
+            z = torch.randn_like(x0)
+            xt = sde.mean_coeff(t)[:, None, None, None] * x0 + sde.std(t)[:, None, None, None] * z
+            eps_hat = net(xt, t * 999)
+            # the reference's (score * std + z)^2 with score = -eps_hat / std, mean over pixels, then over the batch
+            loss = torch.mean(torch.mean(((z - eps_hat) ** 2).reshape(batch, -1), dim=-1))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            for g in opt.param_groups:
+                g['lr'] = r['lr'] * min(step / r['warmup'], 1.0) if r['warmup'] > 0 else r['lr']
+            torch.nn.utils.clip_grad_norm_(net.parameters(), max_norm=r['gradClip'])
+            opt.step()
+            decay = min(r['ema'], (1 + step) / (10 + step))
+            with torch.no_grad():
+                for s, p in zip(shadow, net.parameters()):
+                    s.sub_((1 - decay) * (s - p))
+
+    def sampling(self, r):
+        """The reference's Euler-Maruyama predictor without corrector (sampling.py): r['steps'] steps
+        from T = 1 to eps, the last one without noise (denoise)."""
+        net, sde, batch, steps = self.net, Sde(r['sde'], r['betaMin'], r['betaMax']), r['batch'], r['steps']
+        net.eval()
+        with torch.no_grad():
+            x = torch.randn(self.shape(batch))
+            dt = -1.0 / steps
+            for i in range(steps):
+                t = 1.0 + (r['eps'] - 1.0) * i / max(steps - 1, 1)
+                tt = torch.full((batch,), t)
+                score = -net(x, tt * 999) / sde.std(tt)[:, None, None, None]
+                g = sde.diffusion(t)
+                mean = x + (-0.5 * sde.beta(t) * x - g * g * score) * dt
+                x = mean if i == steps - 1 else mean + g * math.sqrt(-dt) * torch.randn_like(x)
 
 
-def sample(net, c, batch, steps, beta_min=0.1, beta_max=20.0, eps=1e-3):
-    """The reference's Euler-Maruyama predictor on the VP SDE, no corrector, noise-free last step; wall ms."""
-    shape = (batch, c['channels'], c['resolution'], c['resolution'])
-    torch.manual_seed(0)
-    net.eval()
-    start = time.perf_counter()
-    with torch.no_grad():
-        x = torch.randn(shape)
-        dt = -1.0 / steps
-        for i in range(steps):
-            t = 1.0 + (eps - 1.0) * i / (steps - 1)
-            beta = beta_min + t * (beta_max - beta_min)
-            std = math.sqrt(1.0 - math.exp(-0.5 * t * t * (beta_max - beta_min) - t * beta_min))
-            score = -net(x, torch.full((batch,), t * 999.0)) / std
-            mean = x + (-0.5 * beta * x - beta * score) * dt
-            x = mean + math.sqrt(beta * -dt) * torch.randn(shape)
-    return (time.perf_counter() - start) * 1e3
+def counted(fn):
+    with FlopCounter() as c:
+        fn()
+    return c.flops
+
+
+def sgemm_gflops(n, reps=3):
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    torch.mm(a, b)
+    best = float('inf')
+    for _ in range(reps):
+        s = time.perf_counter()
+        torch.mm(a, b)
+        best = min(best, time.perf_counter() - s)
+    return 2.0 * n ** 3 / best / 1e9
+
+
+def build_info():
+    """What a reader needs to judge the PyTorch column: version, build, threads, the allocator it ran with."""
+    shown = torch.__config__.show()
+
+    def line(key):
+        for l in shown.splitlines():
+            if key in l:
+                return l.strip(' -')
+        return 'not reported'
+
+    blas = [p for p in shown.replace(',', ' ').split() if p.startswith('BLAS_INFO=')]
+    return {'torch': torch.__version__, 'onednn': line('MKL-DNN'), 'openmp': line('OpenMP'), 'cpu': line('CPU capability'),
+            'blas': blas[0].split('=', 1)[1] if blas else 'not reported', 'threads': torch.get_num_threads(),
+            'allocatorEnv': {k: v for k, v in os.environ.items() if k.startswith('MALLOC_') or k == 'LD_PRELOAD'},
+            'ompNumThreads': os.environ.get('OMP_NUM_THREADS', '')}
+
+
+def serve(net, c, inp, out):
+    """The line protocol of `serve`: one JSON request per line in, one `sdex-bench {JSON}` line out."""
+    w = Workloads(net, c)
+    passes = {'forward': w.forward, 'trainStep': w.train_step, 'inputVjp': w.input_vjp}
+    for raw in inp:
+        if not raw.strip():
+            continue
+        try:
+            r = json.loads(raw)
+            cmd = r['cmd']
+            if cmd == 'quit':
+                reply = {'bye': True}
+            elif cmd == 'info':
+                reply = build_info()
+            elif cmd == 'peak':
+                reply = {'gflops': sgemm_gflops(r['n'])}
+            elif cmd == 'flops':
+                w.inputs(r['batch'])
+                reply = {k: counted(f) / r['batch'] for k, f in passes.items()}
+            elif cmd == 'rss':
+                reply = {'peakRssMB': peak_rss_mb()}
+            elif cmd == 'time':
+                what = r['what']
+                if what in passes:
+                    w.inputs(r['batch'])
+                    fn = passes[what]
+                elif what == 'training':
+                    fn = lambda: w.training(r)
+                elif what == 'sampling':
+                    fn = lambda: w.sampling(r)
+                else:
+                    raise ValueError('nothing to time called ' + what)
+                s = time.perf_counter()
+                fn()
+                reply = {'ms': (time.perf_counter() - s) * 1e3}
+            else:
+                raise ValueError('unknown request ' + cmd)
+        except Exception as e:  # the caller gets one line, and may go on
+            reply = {'error': '%s: %s' % (type(e).__name__, e)}
+        out.write('sdex-bench ' + json.dumps(reply) + '\n')
+        out.flush()
+        if r.get('cmd') == 'quit':
+            return
 
 
 def main():
-    torch.set_num_threads(int(os.environ.get('SDEX_BENCH_THREADS', '2')))
     mode, config = sys.argv[1], json.load(open(sys.argv[2]))
+    if mode == 'serve':
+        torch.set_num_threads(int(sys.argv[3]))
     net = Ncsnpp(config)
     if mode == 'count':
         print(json.dumps({'parameters': trainable(net)}))
@@ -343,13 +498,9 @@ def main():
             (g,) = torch.autograd.grad((net(xi, labels) * torch.from_numpy(np.load(v))).sum(), xi)
             np.save(os.path.join(d, 'torch_vjp.npy'), g.numpy())
         print(json.dumps({'loaded': loaded}))
-    elif mode == 'sample':
-        ms = sample(net, config, int(sys.argv[3]), int(sys.argv[4]))
-        print(json.dumps({'ms': ms, 'peakRssMB': peak_rss_mb()}))
-    elif mode == 'bench':
-        r = bench(net, config, int(sys.argv[3]), int(sys.argv[4]))
-        r['parameters'] = trainable(net)
-        print(json.dumps(r))
+    elif mode == 'serve':
+        print('sdex-bench ' + json.dumps({'parameters': trainable(net)}), flush=True)
+        serve(net, config, sys.stdin, sys.stdout)
     else:
         raise SystemExit('unknown mode ' + mode)
 

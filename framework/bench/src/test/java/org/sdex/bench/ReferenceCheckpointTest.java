@@ -38,7 +38,7 @@ class ReferenceCheckpointTest {
     @BeforeAll
     static void writeCheckpoint() throws Exception {
         PythonTorch.assume("torch");
-        bench = new NetworkBenchmark(PluginLoader.load(List.of()), PythonTorch.PYTHON, 1, line -> {});
+        bench = new NetworkBenchmark(PluginLoader.load(List.of()), PythonTorch.PYTHON, NetworkBenchmark.Plan.CHECKS_ONLY, line -> {});
         config = new NetworkBenchmark.Config("small", Map.of("nf", 16, "chMult", List.of(1, 2), "numResBlocks", 1,
                 "attnResolutions", List.of(8), "dropout", 0.0, "resampWithConv", true, "skipRescale", true,
                 "resblockType", "biggan"), new long[] {3, 16, 16}, 2);

@@ -20,7 +20,7 @@ import org.sdex.spi.random.Rng;
 class ReplayedNetworkTest {
     @Test
     void warmUNetPassesEqualSameDiffs() throws Exception {
-        try (NetworkBenchmark bench = new NetworkBenchmark(PluginLoader.load(List.of()), "python3", 1, line -> {})) {
+        try (NetworkBenchmark bench = new NetworkBenchmark(PluginLoader.load(List.of()), "python3", NetworkBenchmark.Plan.CHECKS_ONLY, line -> {})) {
             NetworkBenchmark.Config c = TorchEquivalenceTest.small("biggan", "biggan", 16);
             ScoreNetwork warm = bench.network(c, 1.0);
             Rng rng = new Rng(3);

@@ -28,7 +28,7 @@ class TorchEquivalenceTest {
         boolean torch = Files.isExecutable(Path.of(PYTHON))
                 && new ProcessBuilder(PYTHON, "-c", "import torch").start().waitFor() == 0;
         Assumptions.assumeTrue(torch, "no python3 with torch at " + PYTHON + " (apt-get install python3-torch)");
-        bench = new NetworkBenchmark(PluginLoader.load(List.of()), PYTHON, 1, line -> {});
+        bench = new NetworkBenchmark(PluginLoader.load(List.of()), PYTHON, NetworkBenchmark.Plan.CHECKS_ONLY, line -> {});
     }
 
     @AfterAll

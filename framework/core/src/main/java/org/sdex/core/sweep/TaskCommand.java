@@ -19,20 +19,29 @@ public final class TaskCommand {
         if (launcher != null) {
             cmd.addAll(List.of(launcher.strip().split("\\s+")));
         } else {
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                // debuggers and agents stay with this process; thread counts are the executor's
-                if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-XX:ActiveProcessorCount")) cmd.add(a);
-            }
-            cmd.add("-cp");
-            List<String> cp = new ArrayList<>();
-            for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-                if (!e.isEmpty()) cp.add(Path.of(e).toAbsolutePath().toString());
-            }
-            cmd.add(String.join(java.io.File.pathSeparator, cp));
-            cmd.add(mainClass);
+            cmd.addAll(thisJvm(mainClass));
         }
         cmd.addAll(List.of("sweep", "task", sweepDir.toAbsolutePath().normalize().toString()));
+        return cmd;
+    }
+
+    /**
+     * This JVM again: its java, its memory and native settings, its class path, running {@code mainClass}
+     * (debuggers, agents and processor counts stay with this process: thread counts are the caller's).
+     */
+    public static List<String> thisJvm(String mainClass) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-XX:ActiveProcessorCount")) cmd.add(a);
+        }
+        cmd.add("-cp");
+        List<String> cp = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (!e.isEmpty()) cp.add(Path.of(e).toAbsolutePath().toString());
+        }
+        cmd.add(String.join(java.io.File.pathSeparator, cp));
+        cmd.add(mainClass);
         return cmd;
     }
 
