@@ -61,7 +61,7 @@ public final class GaussianMixture {
                     }
                 }
             }
-            chol[c] = cholesky(this.covariances[c], c);
+            chol[c] = cholesky(this.covariances[c], "covariance " + c);
             precision[c] = inverseFromCholesky(chol[c]);
             double logDet = 0;
             for (int i = 0; i < dim; i++) logDet += 2 * Math.log(chol[c][i][i]);
@@ -314,7 +314,8 @@ public final class GaussianMixture {
         return m + Math.log(s);
     }
 
-    private double[][] cholesky(double[][] a, int component) {
+    /** The lower Cholesky factor of a symmetric positive definite matrix; {@code what} names it when it is not one. */
+    static double[][] cholesky(double[][] a, String what) {
         int n = a.length;
         double[][] l = new double[n][n];
         for (int i = 0; i < n; i++) {
@@ -322,7 +323,7 @@ public final class GaussianMixture {
                 double s = a[i][j];
                 for (int k = 0; k < j; k++) s -= l[i][k] * l[j][k];
                 if (i == j) {
-                    if (!(s > 0)) throw new IllegalArgumentException("covariance " + component + " is not positive definite");
+                    if (!(s > 0)) throw new IllegalArgumentException(what + " is not positive definite");
                     l[i][i] = Math.sqrt(s);
                 } else {
                     l[i][j] = s / l[j][j];

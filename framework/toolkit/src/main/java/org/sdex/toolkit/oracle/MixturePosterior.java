@@ -62,11 +62,11 @@ public final class MixturePosterior {
         for (int c = 0; c < k; c++) {
             double[] mu = prior.mean(c);
             double[][] sigma = prior.covariance(c);
-            priorChol[c] = cholesky(sigma);
+            priorChol[c] = GaussianMixture.cholesky(sigma, "covariance " + c);
             double[][] sa = multiply(sigma, transpose(a));             // Sigma Aᵀ, n x r
             double[][] s = multiply(a, sa);                           // A Sigma Aᵀ, r x r
             for (int q = 0; q < r; q++) s[q][q] += noise * noise;
-            double[][] l = cholesky(s);
+            double[][] l = GaussianMixture.cholesky(s, "the measurement covariance");
             double[] e = new double[r];
             for (int q = 0; q < r; q++) {
                 e[q] = y[q];
@@ -168,24 +168,6 @@ public final class MixturePosterior {
             }
         }
         return basis.toArray(new double[0][]);
-    }
-
-    private static double[][] cholesky(double[][] s) {
-        int n = s.length;
-        double[][] l = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double v = s[i][j];
-                for (int k = 0; k < j; k++) v -= l[i][k] * l[j][k];
-                if (i == j) {
-                    if (!(v > 0)) throw new IllegalArgumentException("the measurement covariance is not positive definite");
-                    l[i][i] = Math.sqrt(v);
-                } else {
-                    l[i][j] = v / l[j][j];
-                }
-            }
-        }
-        return l;
     }
 
     /** Solves L z = b. */
