@@ -89,7 +89,10 @@ public final class SweepExpansion {
                 }
                 for (int i = 0; i < n; i++) {
                     List<String> p = new ArrayList<>();
-                    for (SweepDeclaration.Axis a : part.axes()) p.add(assignment(a.key(), a.values().get(i)));
+                    // null leaves the setting as the script has it at this point (e.g. no solver for a predictor's point)
+                    for (SweepDeclaration.Axis a : part.axes()) {
+                        if (a.values().get(i) != null) p.add(assignment(a.key(), a.values().get(i)));
+                    }
                     out.add(p);
                 }
             }
