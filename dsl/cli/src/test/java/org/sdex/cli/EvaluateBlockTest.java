@@ -140,6 +140,17 @@ class EvaluateBlockTest {
         assertThat(dir.resolve("runs")).doesNotExist();
     }
 
+    @Test
+    void theSamplerComparisonsPointsEachValidateWithOneWayOfSampling() throws IOException {
+        Path trained = Files.createDirectories(dir.resolve("trained"));
+        Path script = Path.of("../../experiments/fashion_samplers_fid.groovy").toAbsolutePath().normalize();
+        Sdex.Result list = Sdex.run(dir, "sweep", script.toString(), "--list", "--data", data(),
+                "--set", "model.init=" + trained, "--set", "evaluate.checkpoint=" + CLASSIFIER);
+        assertThat(list.code()).as(list.out() + list.err()).isZero();
+        assertThat(list.out()).contains("euler_maruyama-1000", "reverse_diffusion-langevin-500", "rk45", "dpm_solver_pp-10",
+                "dpm_solver_pp-20", "edm_heun-10", "ddim-20");
+    }
+
     private static final String SAMPLE = "sample { solver 'ddim'; steps 2; n 4 }";
 
     private void expect(String script, String message) throws IOException {
