@@ -9,14 +9,12 @@ import org.apache.commons.cli.Options;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.sdex.core.classify.ClassifierCheckpoint;
-import org.sdex.core.classify.ClassifierNetwork;
 import org.sdex.core.error.SdexException;
+import org.sdex.core.evaluate.ClassifierFeatures;
 import org.sdex.core.run.Npy;
 import org.sdex.metrics.FrechetDistance;
 import org.sdex.metrics.InceptionFeatures;
 import org.sdex.metrics.KernelInceptionDistance;
-import org.sdex.spi.data.PixelRange;
 import org.sdex.spi.random.Rng;
 
 /**
@@ -62,13 +60,9 @@ final class EvalCommand implements Command {
         INDArray fr;
         String classifier = in.option("features", null);
         if (classifier != null) {
-            ClassifierCheckpoint c = ClassifierCheckpoint.load(Path.of(classifier));
-            if (c.sde() != null) {
-                throw new SdexException(classifier + " is a noise-conditional classifier; --features needs a clean one (sdex classifier train without --noise-conditional)");
-            }
-            ClassifierNetwork net = c.network(sde -> null);
-            fs = classifierFeatures(net, c.pixels(), samples, batch, args.get(0));
-            fr = classifierFeatures(net, c.pixels(), reference, batch, args.get(1));
+            ClassifierFeatures net = ClassifierFeatures.open(Path.of(classifier), null, batch);
+            fs = classifierFeatures(net, samples, args.get(0));
+            fr = classifierFeatures(net, reference, args.get(1));
         } else {
             try (InceptionFeatures net = InceptionFeatures.load(weights)) {
                 fs = net.features(samples, batch);
@@ -92,19 +86,14 @@ final class EvalCommand implements Command {
         return ExitCode.OK;
     }
 
-    /** The classifier's features of images in [0, 1], mapped to the pixel range it was trained on, in batches. */
-    private static INDArray classifierFeatures(ClassifierNetwork net, PixelRange pixels, INDArray images, int batch, String file) {
-        long[] want = net.architecture().exampleShape();
+    /** The classifier's features of images in [0, 1] of {@code file}, which must have the classifier's image shape. */
+    private static INDArray classifierFeatures(ClassifierFeatures net, INDArray images, String file) {
+        long[] want = net.imageShape();
         if (!java.util.Arrays.equals(java.util.Arrays.copyOfRange(images.shape(), 1, 4), want)) {
             throw new SdexException(file + ": images " + java.util.Arrays.toString(images.shape()) + " do not fit the classifier's "
                     + java.util.Arrays.toString(want));
         }
-        INDArray x = pixels == PixelRange.CENTERED ? images.mul(2).subi(1) : images;
-        List<INDArray> parts = new java.util.ArrayList<>();
-        for (long from = 0; from < x.size(0); from += batch) {
-            parts.add(net.features(x.get(NDArrayIndex.interval(from, Math.min(x.size(0), from + batch)))).dup());
-        }
-        return org.nd4j.linalg.factory.Nd4j.concat(0, parts.toArray(new INDArray[0]));
+        return net.features(images);
     }
 
     private static void row(Invocation in, String what, INDArray a, INDArray b, int subsets, int size, long seed) {

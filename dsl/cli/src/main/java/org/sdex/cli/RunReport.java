@@ -32,6 +32,15 @@ final class RunReport {
             if (Boolean.FALSE.equals(s.get("finite"))) line += "; WARNING: some samples are not finite";
             out.add(line);
         }
+        if (summary.get("evaluate") instanceof Map<?, ?> e) {
+            String line = String.format(Locale.ROOT, "evaluate: FID %.3f, KID %.4f ± %.4f (%d samples against %d reference images)",
+                    num(e.get("fid")).doubleValue(), num(e.get("kid")).doubleValue(), num(e.get("kidSe")).doubleValue(),
+                    num(e.get("n")).longValue(), num(e.get("nReference")).longValue());
+            line += e.get("fidBaseline") instanceof Number b
+                    ? String.format(Locale.ROOT, "; real images at the same sizes: FID %.3f, KID %.4f", b.doubleValue(), num(e.get("kidBaseline")).doubleValue())
+                    : "; no real-vs-real baseline (" + e.get("baseline") + ")";
+            out.add(line);
+        }
         if (summary.get("likelihood") instanceof Map<?, ?> l) {
             if (l.get("bitsPerDim") instanceof Number b) {
                 out.add(String.format(Locale.ROOT, "likelihood: %.3f ± %.3f bits/dim", b.doubleValue(), num(l.get("bitsPerDimStdErr")).doubleValue()));
@@ -44,7 +53,7 @@ final class RunReport {
             }
         }
         List<String> files = new ArrayList<>();
-        for (String f : List.of("samples.png", "samples.npy", "loss.png", "likelihood.csv", "metrics.jsonl", "summary.json")) {
+        for (String f : List.of("samples.png", "samples.npy", "loss.png", "likelihood.csv", "evaluate.json", "metrics.jsonl", "summary.json")) {
             if (Files.exists(runDir.resolve(f))) files.add(f);
         }
         for (String d : List.of("samples", "checkpoints", "tensorboard")) {

@@ -27,7 +27,7 @@ public abstract class ExperimentScript extends Script {
         config.script = sdexContext.file();
         config.location = where;
         sdexExperiment = config;
-        new ExperimentSpec(sdexContext, config).evaluate(body);
+        new ExperimentSpec(sdexContext, config).readBody(body);
     }
 
     public void experiment(Closure<?> body) {

@@ -44,17 +44,17 @@ public class ExperimentSpec extends SpecSupport {
 
     /** Training by denoising score matching; leave it out for analytic models. */
     public void train(@DelegatesTo(value = TrainSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
-        new TrainSpec(context, config.sectionOrCreate(Vocabulary.TRAIN.name(), context.here())).evaluate(body);
+        new TrainSpec(context, config.sectionOrCreate(Vocabulary.TRAIN.name(), context.here())).readBody(body);
     }
 
     /** Sampling (predictor-corrector, probability-flow ODE or a fast solver); leave it out to only train. */
     public void sample(@DelegatesTo(value = SampleSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
-        new SampleSpec(context, config.sectionOrCreate(Vocabulary.SAMPLE.name(), context.here())).evaluate(body);
+        new SampleSpec(context, config.sectionOrCreate(Vocabulary.SAMPLE.name(), context.here())).readBody(body);
     }
 
     /** Exact log-likelihoods / bits per dimension through the probability-flow ODE, and latent codes. */
     public void likelihood(@DelegatesTo(value = LikelihoodSpec.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
-        new LikelihoodSpec(context, config.sectionOrCreate(Vocabulary.LIKELIHOOD.name(), context.here())).evaluate(body);
+        new LikelihoodSpec(context, config.sectionOrCreate(Vocabulary.LIKELIHOOD.name(), context.here())).readBody(body);
     }
 
     /** Settings to vary over many runs, for {@code sdex sweep}; {@code sdex run} runs the experiment as written. */
@@ -75,7 +75,7 @@ public class ExperimentSpec extends SpecSupport {
     /** A block of the vocabulary without a typed method here. */
     @Override
     void open(Block nested, Closure<?> body) {
-        new BlockSpec(context, nested, config.sectionOrCreate(nested.name(), context.here())).evaluate(body);
+        new BlockSpec(context, nested, config.sectionOrCreate(nested.name(), context.here())).readBody(body);
     }
 
     @Override

@@ -9,10 +9,12 @@ import org.codehaus.groovy.ast.ClassCodeVisitorSupport;
 import org.codehaus.groovy.ast.ClassNode;
 import org.codehaus.groovy.ast.MethodNode;
 import org.codehaus.groovy.ast.ModuleNode;
+import org.codehaus.groovy.ast.expr.ArgumentListExpression;
 import org.codehaus.groovy.ast.expr.AttributeExpression;
 import org.codehaus.groovy.ast.expr.BinaryExpression;
 import org.codehaus.groovy.ast.expr.CastExpression;
 import org.codehaus.groovy.ast.expr.ClassExpression;
+import org.codehaus.groovy.ast.expr.ClosureExpression;
 import org.codehaus.groovy.ast.expr.ConstantExpression;
 import org.codehaus.groovy.ast.expr.ConstructorCallExpression;
 import org.codehaus.groovy.ast.expr.DeclarationExpression;
@@ -186,7 +188,7 @@ final class ScriptPolicy {
             if (!(e.getMethod() instanceof ConstantExpression c) || !(c.getValue() instanceof String name)) {
                 throw refuse(source.getName(), e, "computed method names");
             }
-            checkName(e, name);
+            if (!isEvaluateBlock(e, name)) checkName(e, name);
             super.visitMethodCallExpression(e);
         }
 
@@ -221,6 +223,17 @@ final class ScriptPolicy {
                 throw refuse(source.getName(), e, "conversion to " + e.getType().getNameWithoutPackage());
             }
             super.visitCastExpression(e);
+        }
+
+        /**
+         * The DSL's {@code evaluate { ... }} block: a call on the script or a block with one closure
+         * literal as its only argument. Groovy's own {@code evaluate} takes a string or a file, so a
+         * closure never reaches it; {@code evaluate('code')} and every other form stay refused.
+         */
+        private static boolean isEvaluateBlock(MethodCallExpression e, String name) {
+            return name.equals("evaluate") && e.isImplicitThis()
+                    && e.getArguments() instanceof ArgumentListExpression args
+                    && args.getExpressions().size() == 1 && args.getExpression(0) instanceof ClosureExpression;
         }
 
         private void checkName(ASTNode where, String name) {

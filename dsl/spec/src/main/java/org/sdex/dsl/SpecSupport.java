@@ -58,7 +58,7 @@ public abstract class SpecSupport extends GroovyObjectSupport {
     final void nested(String name, Closure<?> body) { open(block().block(name), body); }
 
     /** Runs a block's closure against this spec, then reports settings left without a value. */
-    final void evaluate(Closure<?> body) {
+    final void readBody(Closure<?> body) {
         body.setDelegate(this);
         body.setResolveStrategy(Closure.DELEGATE_ONLY);
         body.call();

@@ -1,6 +1,7 @@
 package org.sdex.dsl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,9 +10,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.sdex.core.config.ConfigException;
 import org.sdex.core.config.ExperimentConfig;
 import org.sdex.core.run.ExperimentPlan;
 import org.sdex.core.run.ExperimentRunner;
@@ -61,11 +64,30 @@ class RepositoryExperimentsTest {
         return new ExperimentValidator(Validation.REGISTRY, RunOptions.defaults(root, out));
     }
 
+    /**
+     * What stands in, here, for inputs a script names relative to the checkout's root or that the
+     * checkout does not hold: the trained weights a sample-only script starts from (validation only
+     * checks that they are there), and the committed classifier seen from this module.
+     */
+    static List<String> standIns(Path script) throws IOException {
+        if (!script.getFileName().toString().equals("fashion_samplers_fid.groovy")) return List.of();
+        Path trained = Files.createDirectories(root.resolve("trained-fashion-run"));
+        return List.of("model.init=" + trained, "evaluate.checkpoint=" + EXPERIMENTS.resolve("classifiers/fashion.sdex"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("scripts")
-    void validates(Path script) {
-        ExperimentPlan plan = validator(root).validate(ExperimentLoader.load(script));
+    void validates(Path script) throws IOException {
+        ExperimentPlan plan = validator(root).validate(Overrides.apply(ExperimentLoader.load(script), standIns(script)));
         assertThat(plan.name()).isNotBlank();
+    }
+
+    @Test
+    void theSamplerComparisonSaysWhenTheTrainedWeightsAreMissing() {
+        Path script = EXPERIMENTS.resolve("fashion_samplers_fid.groovy");
+        assertThatThrownBy(() -> validator(root).validate(ExperimentLoader.load(script))).isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("fashion_samplers_fid.groovy:22: model setting 'init': no file or directory 'runs/fashion_subvp'"
+                        + " (name the trained weights with --set model.init=PATH)");
     }
 
     static Stream<String> cifar() { return Stream.of("cifar_subvp.groovy", "cifar_ve.groovy"); }

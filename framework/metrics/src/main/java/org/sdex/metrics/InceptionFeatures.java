@@ -30,7 +30,7 @@ import org.sdex.core.interop.WeightFileException;
  * their convolutions when loaded.
  */
 public final class InceptionFeatures implements AutoCloseable {
-    public static final String WEIGHTS_FILE = "pt_inception-2015-12-05-6726825d.pth";
+    public static final String WEIGHTS_FILE = org.sdex.core.evaluate.ImageMetrics.INCEPTION_WEIGHTS;
     public static final int SIZE = 299;
     public static final int FEATURES = 2048;
     private static final double BN_EPS = 1e-3;

@@ -90,6 +90,8 @@ class HostileScriptTest {
                 new String[] {"get_class", "'x'.getClass().forName('java.lang.Runtime')"},
                 new String[] {"eval_me", "Eval.me('System.exit(3)')"},
                 new String[] {"evaluate", "evaluate('System.exit(3)')"},
+                new String[] {"evaluate_closure_text", "evaluate({ 'System.exit(3)' }())"},
+                new String[] {"evaluate_two_arguments", "evaluate('System.exit(3)', { })"},
                 new String[] {"class_loader", "this.class.classLoader.loadClass('java.lang.Runtime')"},
                 new String[] {"subscript_class", "this['class']"},
                 new String[] {"binding", "binding.setVariable('x', 1)"},
@@ -107,6 +109,8 @@ class HostileScriptTest {
     static Stream<String[]> runtimeProbes() {
         return Stream.of(
                 new String[] {"endless_loop", "while (true) { }"},
+                // the DSL's evaluate block is allowed by the policy; Groovy's evaluate(String) never receives a closure
+                new String[] {"evaluate_block_outside", "evaluate { 'System.exit(3)' }"},
                 new String[] {"deep_recursion", "def f(n) { f(n + 1) }\nf(0)"},
                 new String[] {"memory", "def s = 'x' * 400_000_000"},
                 new String[] {"printed_answer", "println '{\"config\":{\"name\":\"forged\"}}'"});

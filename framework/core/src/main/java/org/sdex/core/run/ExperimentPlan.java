@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.sdex.core.config.EvaluateSettings;
 import org.sdex.core.config.ExperimentConfig;
+import org.sdex.core.evaluate.FeatureNetwork;
 import org.sdex.core.config.LikelihoodSettings;
 import org.sdex.core.config.SampleSettings;
 import org.sdex.spi.sampling.OdeSolverPlugin;
@@ -26,21 +28,24 @@ import org.sdex.spi.sde.Sde;
  * A fully validated experiment: every plugin resolved with checked parameters and every block's
  * settings typed. Nothing here can fail for a reason the user could have been told about earlier.
  * {@code train} is null for analytic models; {@code sample} (with its sampling method) and
- * {@code likelihood} are null when the experiment has no such block. {@link #built} holds the
+ * {@code likelihood} and {@code evaluate} are null when the experiment has no such block. {@link #built} holds the
  * objects validation made to check the experiment; the run uses these, so each plugin object is
  * created and each data split read once.
  */
 public record ExperimentPlan(ExperimentConfig config, long seed,
                              Resolved<DatasetPlugin> data, Resolved<SdePlugin> sde, Resolved<ModelPlugin> model,
                              InitialWeights init, TrainSettings train, SampleSettings sample, SamplingMethod sampling,
-                             Likelihood likelihood, Built built) {
+                             Likelihood likelihood, Evaluate evaluate, Built built) {
 
     /** The likelihood block: its settings and the ODE solver it integrates with (created). */
     public record Likelihood(LikelihoodSettings settings, Resolved<OdeSolverPlugin> ode, OdeSolver solver) {}
 
+    /** The evaluate block: its settings and the feature network it measures with (loaded once, here). */
+    public record Evaluate(EvaluateSettings settings, FeatureNetwork features) {}
+
     /**
      * The plugin objects of the experiment: the SDE, the data splits the run reads ("train", and
-     * "test" or the likelihood's split when a finite data set needs them), the model (null only when
+     * "test" or the likelihood's or evaluation's splits when a finite data set needs them), the model (null only when
      * validated without the data files) and the sample block's plugins (null without one).
      */
     public record Built(Sde sde, Map<String, Dataset> splits, Model model, SamplerPlugins sampler) {
@@ -78,6 +83,11 @@ public record ExperimentPlan(ExperimentConfig config, long seed,
             Map<String, Object> l = new LinkedHashMap<>(JSON.convertValue(likelihood.settings(), Map.class));
             l.put("ode", likelihood.ode().describe());
             m.put("likelihood", l);
+        }
+        if (evaluate != null) {
+            Map<String, Object> e = new LinkedHashMap<>(JSON.convertValue(evaluate.settings(), Map.class));
+            e.put("featureNetwork", evaluate.features().describe());
+            m.put("evaluate", e);
         }
         return m;
     }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a validated experiment: makes (or reopens) the run directory, writes the resolved config,
  * trains the network if there is one (resuming from the last good checkpoint), then samples and
- * writes samples.npy, a plot and the metrics. Everything it writes lives in the run directory.
+ * writes samples.npy, a plot and the metrics, then measures the samples (evaluate) and likelihoods. Everything it writes lives in the run directory.
  */
 public final class ExperimentRunner {
     private static final Logger log = LoggerFactory.getLogger(ExperimentRunner.class);
@@ -106,7 +106,8 @@ public final class ExperimentRunner {
         }
         if (plan.sample() != null || plan.likelihood() != null) {
             try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"))) {
-                if (plan.sample() != null) sample(plan, sde, data, score, dir, metrics, summary, options);
+                INDArray samples = plan.sample() == null ? null : sample(plan, sde, data, score, dir, metrics, summary, options);
+                if (plan.evaluate() != null) EvaluateStage.run(plan, samples, dir, metrics, summary, options);
                 if (plan.likelihood() != null) {
                     Dataset evalData = options.points() != null ? data : plan.built().split(plan.likelihood().settings().split());
                     LikelihoodStage.run(plan, sde, data, evalData, (DifferentiableScore) score, options, dir, metrics, summary);
@@ -117,7 +118,8 @@ public final class ExperimentRunner {
         return new RunResult(dir.path(), summary);
     }
 
-    private void sample(ExperimentPlan plan, Sde sde, Dataset data, ScoreFunction score, RunDirectory dir,
+    /** Samples, writes them with their plot and metrics, and returns them (in the data's space). */
+    private INDArray sample(ExperimentPlan plan, Sde sde, Dataset data, ScoreFunction score, RunDirectory dir,
                         MetricsLog metrics, Map<String, Object> summary, RunOptions options) {
         SampleSettings s = plan.sample();
         Sampler sampler = new Sampler(sde, score, plan.built().sampler(), s);
@@ -161,6 +163,7 @@ public final class ExperimentRunner {
         summary.put("sample", m);
         log.info("sampled {} with {} in {} s ({} score evaluations per sample)", s.n(), label,
                 String.format("%.1f", seconds), m.get("nfe"));
+        return samples;
     }
 
     static void writeJson(RunDirectory dir, String name, Object value) {

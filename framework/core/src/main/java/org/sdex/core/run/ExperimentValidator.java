@@ -12,12 +12,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.core.config.ConfigException;
 import org.sdex.core.config.ExperimentConfig;
 import org.sdex.core.config.PluginRef;
+import org.sdex.core.config.EvaluateSettings;
 import org.sdex.core.config.LikelihoodSettings;
 import org.sdex.core.config.SampleSettings;
 import org.sdex.core.config.Section;
 import org.sdex.core.config.SourceLocation;
 import org.sdex.core.config.TrainSettings;
 import org.sdex.core.error.SdexException;
+import org.sdex.core.evaluate.ClassifierFeatures;
+import org.sdex.core.evaluate.FeatureNetwork;
+import org.sdex.core.evaluate.ImageMetrics;
 import org.sdex.core.interop.ReferenceWeights;
 import org.sdex.core.train.InitialWeights;
 import org.sdex.core.vocabulary.Block;
@@ -110,7 +114,7 @@ public final class ExperimentValidator {
         Resolved<ModelPlugin> modelRef = resolve(PluginKind.MODEL, "model", modelPlugin, config.location, ModelPlugin.class);
 
         Sde sde = create(config.sde, () -> sdeRef.plugin().create(sdeRef.params()));
-        Dataset dataset = openData(config.data, data, "train", missing);
+        Dataset dataset = openData(config.data.location, data, "train", missing);
         Section trainSection = config.section("train");
         TrainSettings written = trainSection == null ? null : TrainSettings.from(Vocabulary.TRAIN.read(trainSection, seed));
         // the weights are initialised from the train block's seed; the run uses this very model
@@ -148,7 +152,7 @@ public final class ExperimentValidator {
         splits.put("train", dataset);
         if (train != null && train.evalEvery() > 0 && dataset.size().isPresent()) {
             // the held-out loss reads the test split: opened now, not after hours of training
-            splits.put("test", openData(config.data, data, "test", missing));
+            splits.put("test", openData(config.data.location, data, "test", missing));
         }
 
         Section sampleSection = config.section("sample");
@@ -167,12 +171,14 @@ public final class ExperimentValidator {
         }
         ExperimentPlan.Likelihood likelihood = likelihood(config.section("likelihood"), seed, sde, dataset, model,
                 data, config.data, modelRef.name(), missing, splits);
+        ExperimentPlan.Evaluate evaluate = evaluate(config.section("evaluate"), seed, dataset, sample,
+                data, config.data.name, missing, splits);
         if (options.points() != null && likelihood == null) {
             throw new ConfigException(config.location, "--points " + options.points()
                     + " needs a likelihood { ... } block to evaluate them with");
         }
         return new ExperimentPlan(config, seed, data, sdeRef, modelRef, init, train, sample, sampling, likelihood,
-                new ExperimentPlan.Built(sde, splits, model, samplerPlugins));
+                evaluate, new ExperimentPlan.Built(sde, splits, model, samplerPlugins));
     }
 
     private ExperimentPlan.Likelihood likelihood(Section section, long seed, Sde sde, Dataset dataset, Model model,
@@ -192,7 +198,7 @@ public final class ExperimentValidator {
         }
         if (options.points() == null && dataset.size().isPresent() && !settings.split().equals("train")) {
             // the split's files must exist and be readable: open it now, not after hours of training
-            if (!splits.containsKey(settings.split())) splits.put(settings.split(), openData(dataRef, data, settings.split(), missing));
+            if (!splits.containsKey(settings.split())) splits.put(settings.split(), openData(dataRef.location, data, settings.split(), missing));
         }
         if (model instanceof AnalyticModel analytic && !(analytic.score() instanceof DifferentiableScore)) {
             throw new ConfigException(section.location, "model '" + modelName + "' gives no vector-Jacobian products of its score,"
@@ -200,6 +206,77 @@ public final class ExperimentValidator {
         }
         OdeSolver solver = create(ref, () -> ode.plugin().create(ode.params(), 1));
         return new ExperimentPlan.Likelihood(settings, ode, solver);
+    }
+
+    /**
+     * The evaluate block: the samples exist, the data are 8-bit images, the reference and baseline
+     * splits open, n fits the reference split, and the feature network loads and fits the images.
+     * The network is loaded here, once; computing features waits for the run.
+     */
+    private ExperimentPlan.Evaluate evaluate(Section section, long seed, Dataset dataset, SampleSettings sample,
+                                             Resolved<DatasetPlugin> data, String dataName, List<String> missing,
+                                             Map<String, Dataset> splits) {
+        if (section == null) return null;
+        EvaluateSettings settings = EvaluateSettings.from(Vocabulary.EVALUATE.read(section, seed));
+        if (sample == null) {
+            throw new ConfigException(section.location, "evaluate measures the run's samples; add a sample { ... } block");
+        }
+        if (sample.n() < 2) {
+            throw new ConfigException(section.location, "evaluate needs at least 2 samples; sample setting 'n' is " + sample.n());
+        }
+        boolean absent = dataset instanceof AbsentData;
+        if (!absent && (dataset.pixels().isEmpty() || dataset.size().isEmpty() || dataset.shape().length != 3)) {
+            throw new ConfigException(section.location, "evaluate compares images; data '" + dataName + "' gives "
+                    + (dataset.size().isEmpty() ? "draws of a distribution" : "examples") + " of shape "
+                    + java.util.Arrays.toString(dataset.shape()) + ", not 8-bit images [C, H, W]");
+        }
+        for (String split : List.of(settings.split(), settings.baselineSplit())) {
+            if (!splits.containsKey(split)) splits.put(split, openData(section.where("split"), data, split, missing));
+        }
+        Dataset reference = splits.get(settings.split());
+        if (!(reference instanceof AbsentData)) {
+            long size = reference.size().orElseThrow();
+            if (settings.n() > size || settings.n() == 1) {
+                throw new ConfigException(section.where("n"), "evaluate setting 'n' must be 0 (all) or from 2 to the " + settings.split()
+                        + " split's " + size + " images, got " + settings.n());
+            }
+        }
+        return new ExperimentPlan.Evaluate(settings, featureNetwork(section, settings, dataset.shape()));
+    }
+
+    /** The feature network the evaluate block chose, loaded and checked against the data's image shape (null: unknown). */
+    private static FeatureNetwork featureNetwork(Section section, EvaluateSettings settings, long[] imageShape) {
+        boolean classifier = settings.features().equals("classifier");
+        String wrong = classifier ? "inception" : "checkpoint";
+        if (section.values.containsKey(wrong)) {
+            throw new ConfigException(section.where(wrong), "evaluate setting '" + wrong + "' applies to features '"
+                    + (classifier ? "inception" : "classifier") + "', not '" + settings.features() + "'; remove it");
+        }
+        if (classifier) {
+            if (settings.checkpoint().isBlank()) {
+                throw new ConfigException(section.where("features"), "features 'classifier' needs its checkpoint,"
+                        + " like checkpoint 'experiments/classifiers/fashion.sdex' (a clean classifier of sdex classifier train)");
+            }
+            try {
+                return ClassifierFeatures.open(java.nio.file.Path.of(settings.checkpoint()), imageShape, settings.batchSize());
+            } catch (SdexException e) {
+                throw new ConfigException(section.where("checkpoint"), "evaluate setting 'checkpoint': " + e.getMessage());
+            }
+        }
+        java.nio.file.Path weights = settings.inception().isBlank()
+                ? java.nio.file.Path.of(System.getProperty("user.home"), ".sdex", ImageMetrics.INCEPTION_WEIGHTS)
+                : java.nio.file.Path.of(settings.inception());
+        SourceLocation where = section.values.containsKey("inception") ? section.where("inception") : section.where("features");
+        if (!java.nio.file.Files.isRegularFile(weights)) {
+            throw new ConfigException(where, "features 'inception' needs the FID Inception weights, not found at " + weights
+                    + "; download " + ImageMetrics.INCEPTION_URL + " there or name the file with inception 'PATH'"
+                    + " (sdex does not ship them; for MNIST/Fashion use features 'classifier')");
+        }
+        try {
+            return ImageMetrics.find().inception(weights, settings.batchSize());
+        } catch (SdexException e) {
+            throw new ConfigException(where, "evaluate setting 'inception': " + e.getMessage());
+        }
     }
 
     /** One way of sampling: predictor/corrector (the default), ode, or solver, never two. */
@@ -320,7 +397,8 @@ public final class ExperimentValidator {
         }
         InitialWeights w = new InitialWeights(java.nio.file.Path.of(path), ReferenceWeights.Choice.of(own.string("weights")));
         if (!java.nio.file.Files.exists(w.source())) {
-            throw new ConfigException(ref.location, "model setting 'init': no file or directory '" + path + "'");
+            throw new ConfigException(ref.location, "model setting 'init': no file or directory '" + path
+                    + "' (name the trained weights with --set model.init=PATH)");
         }
         try {
             w.kind();
@@ -350,19 +428,19 @@ public final class ExperimentValidator {
     }
 
     /**
-     * Opens a split of the data set. Missing files are an error at the line that chose the data,
+     * Opens a split of the data set. Missing files are an error at {@code where} (the line that chose the data or the split),
      * unless {@code missing} collects them: then a stand-in of the shape the examples would have
      * (null when the files decide it) lets the rest of the experiment be checked.
      */
-    private Dataset openData(PluginRef ref, Resolved<DatasetPlugin> data, String split, List<String> missing) {
+    private Dataset openData(SourceLocation where, Resolved<DatasetPlugin> data, String split, List<String> missing) {
         try {
             return data.plugin().open(data.params(), dataContext(split));
         } catch (MissingDataException e) {
-            if (missing == null) throw new ConfigException(ref.location, e.getMessage());
+            if (missing == null) throw new ConfigException(where, e.getMessage());
             missing.add(e.getMessage());
             return new AbsentData(e.shape().orElse(null));
         } catch (SdexException | IllegalArgumentException e) {
-            throw new ConfigException(ref.location, e.getMessage());
+            throw new ConfigException(where, e.getMessage());
         }
     }
 

@@ -26,7 +26,8 @@ public final class SweepDeclaration {
     /** One axis of a part: a setting and its values (grid, zip, choice) or its range (uniform, log-uniform). */
     public record Axis(String key, List<Object> values, Draw draw, double low, double high, SourceLocation location) {
         public static Axis listed(String key, List<Object> values, SourceLocation where) {
-            return new Axis(key, List.copyOf(values), null, 0, 0, where);
+            // null stands for "as the script has it" (List.copyOf refuses nulls)
+            return new Axis(key, java.util.Collections.unmodifiableList(new ArrayList<>(values)), null, 0, 0, where);
         }
     }
 

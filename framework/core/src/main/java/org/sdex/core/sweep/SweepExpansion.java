@@ -73,7 +73,7 @@ public final class SweepExpansion {
                 for (SweepDeclaration.Axis a : part.axes()) {
                     nonEmpty(a);
                     List<List<String>> axis = new ArrayList<>();
-                    for (Object v : a.values()) axis.add(List.of(assignment(a.key(), v)));
+                    for (Object v : a.values()) axis.add(assignments(a.key(), v));
                     out = product(out, axis);
                 }
             }
@@ -89,7 +89,7 @@ public final class SweepExpansion {
                 }
                 for (int i = 0; i < n; i++) {
                     List<String> p = new ArrayList<>();
-                    for (SweepDeclaration.Axis a : part.axes()) p.add(assignment(a.key(), a.values().get(i)));
+                    for (SweepDeclaration.Axis a : part.axes()) p.addAll(assignments(a.key(), a.values().get(i)));
                     out.add(p);
                 }
             }
@@ -100,12 +100,20 @@ public final class SweepExpansion {
                 Rng rng = new Rng(part.seed());
                 for (int i = 0; i < part.count(); i++) {
                     List<String> p = new ArrayList<>();
-                    for (SweepDeclaration.Axis a : part.axes()) p.add(assignment(a.key(), draw(a, rng)));
+                    for (SweepDeclaration.Axis a : part.axes()) p.addAll(assignments(a.key(), draw(a, rng)));
                     out.add(p);
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * The point's assignment of one value; none for null, which leaves the setting as the script
+     * has it (a zip that switches ways of sampling sets a solver at some points and not at others).
+     */
+    private static List<String> assignments(String key, Object value) {
+        return value == null ? List.of() : List.of(assignment(key, value));
     }
 
     private static void nonEmpty(SweepDeclaration.Axis a) {

@@ -24,11 +24,12 @@ import org.sdex.core.run.RunDirectory;
  *
  * <p>Metrics: {@code finalLoss} (the last logged training loss), {@code heldOutLoss} (the last
  * held-out loss), {@code nfe} (score evaluations per sample), {@code slicedWasserstein} (distance of
- * the samples to exact draws, where the data has an oracle), {@code bitsPerDim}, {@code seconds}
- * (training, sampling and likelihood time together).
+ * the samples to exact draws, where the data has an oracle), {@code fid}, {@code kid}, {@code kidSe}
+ * and {@code fidBaseline} (an evaluate block's), {@code bitsPerDim}, {@code seconds} (training,
+ * sampling, evaluation and likelihood time together).
  */
 public final class SweepReport {
-    public static final List<String> METRICS = List.of("slicedWasserstein", "heldOutLoss", "finalLoss", "bitsPerDim", "nfe", "seconds");
+    public static final List<String> METRICS = List.of("slicedWasserstein", "fid", "kid", "kidSe", "fidBaseline", "heldOutLoss", "finalLoss", "bitsPerDim", "nfe", "seconds");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One point: its state, swept values (as written) and metrics. */
@@ -97,11 +98,14 @@ public final class SweepReport {
                 return m;
             }
             double seconds = 0;
-            for (String stage : List.of("train", "sample", "likelihood")) {
+            for (String stage : List.of("train", "sample", "evaluate", "likelihood")) {
                 if (s.path(stage).has("seconds")) seconds += s.path(stage).get("seconds").asDouble();
             }
             if (s.path("sample").has("nfe")) m.put("nfe", s.path("sample").get("nfe").asDouble());
             if (s.path("sample").has("slicedWasserstein")) m.put("slicedWasserstein", s.path("sample").get("slicedWasserstein").asDouble());
+            for (String key : List.of("fid", "kid", "kidSe", "fidBaseline")) {
+                if (s.path("evaluate").has(key)) m.put(key, s.path("evaluate").get(key).asDouble());
+            }
             if (s.path("likelihood").has("bitsPerDim")) m.put("bitsPerDim", s.path("likelihood").get("bitsPerDim").asDouble());
             m.put("seconds", seconds);
         }

@@ -2,6 +2,7 @@ package org.sdex.core.vocabulary;
 
 import java.util.List;
 import org.sdex.core.config.LikelihoodSettings;
+import org.sdex.core.evaluate.ImageMetrics;
 import org.sdex.spi.Param;
 import org.sdex.spi.PluginKind;
 
@@ -77,6 +78,23 @@ public final class Vocabulary {
                     Param.integer("seed", 0, "seed of probes, draws and dequantization (default: the experiment's seed)").min(0)),
             PluginChoice.of("ode", PluginKind.ODE_SOLVER, "rk45", "the solver of the probability-flow ODE (rk45 with rtol = atol = 1e-5 by default)"));
 
+    public static final Block EVALUATE = Block.of("evaluate",
+            "FID and KID of the samples against a split of the image data set, beside a real-vs-real baseline at the same sizes",
+            List.of(
+                    Param.choice("split", "test", "the reference images: this split of the data set", "test", "train"),
+                    Param.integer("n", 0, "reference images: the first n of the split (0 = all of it)").min(0),
+                    Param.choice("features", "inception", "the feature network: the FID Inception-v3 (comparable with papers),"
+                            + " or an sdex classifier (MNIST/Fashion; comparable between sdex runs with the same checkpoint only)",
+                            "inception", "classifier"),
+                    Param.string("checkpoint", "", "features 'classifier': a clean classifier's checkpoint or output folder"
+                            + " (sdex classifier train; experiments/classifiers/*.sdex)"),
+                    Param.string("inception", "", "features 'inception': the weights file " + ImageMetrics.INCEPTION_WEIGHTS
+                            + " ('' = ~/.sdex/" + ImageMetrics.INCEPTION_WEIGHTS + ")"),
+                    Param.integer("batchSize", 64, "images per pass of the feature network").min(1),
+                    Param.integer("kidSubsets", 100, "KID: random subsets averaged (the standard error is over them)").min(2),
+                    Param.integer("kidSubsetSize", 1000, "KID: rows per subset (at most the smaller set's size)").min(2),
+                    Param.integer("seed", 0, "seed of the KID subsets (default: the experiment's seed)").min(0)));
+
     /** Read by {@code sdex sweep} only ({@code sdex run} ignores it); its grid, zip and random parts are its own syntax. */
     public static final Block SWEEP = Block.of("sweep", "settings to vary over many runs, by their --set keys, for sdex sweep", List.of());
 
@@ -90,8 +108,8 @@ public final class Vocabulary {
                             + " .safetensors file ('' = none)"),
                     Param.choice("weights", "ema", "which weights of init: the EMA of a training checkpoint, or its raw model weights",
                             "ema", "model")))
-            .nesting(TRAIN, SAMPLE, LIKELIHOOD, SWEEP);
+            .nesting(TRAIN, SAMPLE, LIKELIHOOD, EVALUATE, SWEEP);
 
     /** The blocks a {@code sdex run} executes, in the order they run. */
-    public static List<Block> runBlocks() { return List.of(TRAIN, SAMPLE, LIKELIHOOD); }
+    public static List<Block> runBlocks() { return List.of(TRAIN, SAMPLE, LIKELIHOOD, EVALUATE); }
 }

@@ -57,6 +57,20 @@ class SweepExpansionTest {
     }
 
     @Test
+    void aNullLeavesTheSettingAsTheScriptHasItAtThatPoint() {
+        Part zip = new Part(Kind.ZIP, List.of(Axis.listed("sample.predictor", java.util.Arrays.asList("reverse_diffusion", null), AT),
+                Axis.listed("sample.solver", java.util.Arrays.asList(null, "ddim"), AT),
+                Axis.listed("sample.steps", java.util.Arrays.asList(500, 20), AT)), 0, 0, AT);
+        List<SweepPoint> p = SweepExpansion.expand(sweep(zip, grid(Axis.listed("seed", java.util.Arrays.asList(null, 3), AT))), List.of());
+        assertThat(p).extracting(SweepPoint::assignments).containsExactly(
+                List.of("sample.predictor=reverse_diffusion", "sample.steps=500"),
+                List.of("sample.predictor=reverse_diffusion", "sample.steps=500", "seed=3"),
+                List.of("sample.solver=ddim", "sample.steps=20"),
+                List.of("sample.solver=ddim", "sample.steps=20", "seed=3"));
+        assertThat(p.get(2).folder()).isEqualTo("002-ddim-20");
+    }
+
+    @Test
     void randomDrawsRepeatForASeedAndStayInRange() {
         Part random = new Part(Kind.RANDOM, List.of(new Axis("lr", List.of(), Draw.LOG_UNIFORM, 1e-4, 1e-2, AT),
                 new Axis("beta", List.of(), Draw.UNIFORM, 10, 30, AT), new Axis("h", List.of(32, 64), Draw.CHOICE, 0, 0, AT)), 200, 5, AT);
