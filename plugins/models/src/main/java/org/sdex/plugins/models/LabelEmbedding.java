@@ -33,6 +33,8 @@ public final class LabelEmbedding {
         if (classes < 1) throw new IllegalArgumentException("a label embedding needs at least one class, got " + classes);
         Rng rng = Rng.fromState(modelRngState).fork(STREAM);
         SDVariable table = sd.var(name, rng.normal(type, classes + 1, width));
-        return sd.gather(table, classLabel, 0);
+        // a one-hot product rather than a gather: SameDiff ran the gather's backward ops in another
+        // order on every pass, so training steps were never replayed (several times slower)
+        return sd.oneHot(classLabel, classes + 1, -1, 1.0, 0.0, type).mmul(table);
     }
 }
