@@ -89,11 +89,12 @@ class RealImageDataTest {
         assertThat(train.classNames()).startsWith("T-shirt/top", "Trouser").endsWith("Ankle boot");
         LabelledDraw draw = train.sampleLabelled(64, new Rng(3));
         assertThat(draw.examples()).isEqualTo(train.sample(64, new Rng(3)));
-        INDArray stored = train.examples(0, 50);
+        INDArray stored = train.examples(0, 50).reshape(50, 784);
+        INDArray drawn = draw.examples().reshape(64, 784);
         int[] labels = train.labels(0, 50).orElseThrow();
         for (int i = 0; i < 64; i++) {
             int found = -1;
-            for (int j = 0; j < 50 && found < 0; j++) if (stored.getRow(j).equals(draw.examples().getRow(i))) found = j;
+            for (int j = 0; j < 50 && found < 0; j++) if (stored.getRow(j).equals(drawn.getRow(i))) found = j;
             assertThat(found).as("draw %d is a stored example", i).isNotNegative();
             assertThat(draw.labels()[i]).as("label of draw %d (example %d)", i, found).isEqualTo(labels[found]);
         }

@@ -29,7 +29,7 @@ class NcsnppPluginTest {
     void theyTakeTheReferencesConfigFieldsAndDifferOnlyInDefaults() {
         List<String> names = List.of("nf", "chMult", "numResBlocks", "attnResolutions", "dropout", "resampWithConv",
                 "skipRescale", "resblockType", "fir", "firKernel", "progressive", "progressiveInput", "progressiveCombine",
-                "embeddingType", "fourierScale", "conditional", "initScale", "centered");
+                "embeddingType", "fourierScale", "conditional", "initScale", "centered", "classes");
         assertThat(Nets.NCSNPP.parameters()).extracting(Param::name).containsExactlyElementsOf(names);
         assertThat(Nets.DDPMPP.parameters()).extracting(Param::name).containsExactlyElementsOf(names);
 
