@@ -7,10 +7,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sdex.core.interop.NetworkWeights;
+import org.sdex.core.interop.ReferenceWeights;
 import org.sdex.plugins.data.image.FashionPlugin;
 import org.sdex.plugins.models.ncsnpp.DdpmppPlugin;
 import org.sdex.plugins.models.ncsnpp.NcsnppPlugin;
@@ -28,7 +32,8 @@ import org.sdex.testing.TestData;
 /**
  * The U-Nets with {@code classes: 10} on the Fashion-MNIST fixtures: they build, train a step on
  * labelled batches (through the dropout training graph) and the labels reach the embedding: exactly
- * the rows of the classes in the batch (and of the null label, where labels were dropped) change.
+ * the rows of the classes in the batch (and of the null label, where labels were dropped) change;
+ * the embedding is exported and read back like any weight.
  */
 class ClassConditionalImageNetworksTest {
     static { Fixtures.quietNd4j(); }
@@ -37,7 +42,7 @@ class ClassConditionalImageNetworksTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ddpmpp", "ncsnpp"})
-    void aTrainingStepUpdatesTheEmbeddingRowsOfTheBatchsClasses(String name) {
+    void aTrainingStepUpdatesTheEmbeddingRowsOfTheBatchsClasses(String name, @TempDir Path tmp) throws Exception {
         FashionPlugin fashion = new FashionPlugin();
         Dataset data = fashion.open(Params.of(fashion, Map.of("limit", 64)), new DataContext(TestData.require(
                 "fashion-train-images-idx3-ubyte.gz"), DataType.FLOAT, "train"));
@@ -75,5 +80,15 @@ class ClassConditionalImageNetworksTest {
         INDArray a = net.predictNoise(x, sigma, org.nd4j.linalg.factory.Nd4j.createFromArray(0, 0));
         INDArray b = net.predictNoise(x, sigma, org.nd4j.linalg.factory.Nd4j.createFromArray(5, 5));
         assertThat(a).isNotEqualTo(b);
+
+        // exported by its own name (the reference has no such weight) and read back
+        assertThat(NetworkWeights.export(net).get("label_embedding.weight").shape()).containsExactly(11, 32);
+        Path file = tmp.resolve("w.safetensors");
+        NetworkWeights.save(net, file);
+        ScoreNetwork copy = new ScoreNetwork((NetworkModel) plugin.create(Params.of(plugin, p),
+                new ModelContext(SDE, data, data.shape(), DataType.FLOAT, new Rng(4))), data.shape(), DataType.FLOAT, true);
+        assertThat(copy.weights().get("label_embedding.weight")).isNotEqualTo(after);
+        NetworkWeights.load(copy, file, ReferenceWeights.Choice.MODEL);
+        for (String w : net.weightNames()) assertThat(copy.weights().get(w)).as(w).isEqualTo(net.weights().get(w));
     }
 }
