@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.core.checkpoint.CheckpointStore;
 import org.sdex.core.config.SampleSettings;
 import org.sdex.core.config.TrainSettings;
-import org.sdex.core.plugin.Resolved;
 import org.sdex.core.sample.Sampler;
-import org.sdex.core.sample.SamplingMethod;
 import org.sdex.plugins.data.GaussianMixturePlugin;
-import org.sdex.plugins.samplers.corrector.NoneCorrectorPlugin;
-import org.sdex.plugins.samplers.predictor.EulerMaruyamaPlugin;
 import org.sdex.plugins.sde.VpSde;
 import org.sdex.spi.Params;
 import org.sdex.spi.data.DataContext;
@@ -63,24 +58,12 @@ class ClassConditionalTrainingTest {
     }
 
     static double[] losses(Trainer trainer, TrainingState state, CheckpointStore store, int stopAfter) {
-        List<Double> out = new ArrayList<>();
-        trainer.train(state, store, (step, loss, lr, norm) -> {
-            out.add(loss);
-            if (step == stopAfter) throw new IllegalStateException("interrupted at " + step);
-        });
-        return out.stream().mapToDouble(d -> d).toArray();
-    }
-
-    static SamplingMethod eulerMaruyama() {
-        EulerMaruyamaPlugin em = new EulerMaruyamaPlugin();
-        NoneCorrectorPlugin none = new NoneCorrectorPlugin();
-        return new SamplingMethod.PredictorCorrector(new Resolved<>(em, Params.of(em, Map.of())),
-                new Resolved<>(none, Params.of(none, Map.of())));
+        return TrainerTest.run(trainer, state, store, stopAfter);
     }
 
     static INDArray sample(ScoreFunction score, int n, int seed) {
         SampleSettings s = new SampleSettings(300, n, 0, 1e-3, true, false, false, seed);
-        return new Sampler(SDE, score, eulerMaruyama(), s).sample(new long[] {2}, DataType.FLOAT, null).samples().castTo(DataType.DOUBLE);
+        return new Sampler(SDE, score, Fixtures.eulerMaruyama(), s).sample(new long[] {2}, DataType.FLOAT, null).samples().castTo(DataType.DOUBLE);
     }
 
     /** The score of class k for every row. */
