@@ -44,6 +44,9 @@ public class TrainSpec extends BlockSpec {
 
     public void weightDecay(Number v) { set("weightDecay", v); }
 
+    /** Class-conditional models: probability that an example's class becomes the null label. */
+    public void labelDropout(Number p) { set("labelDropout", p); }
+
     public void seed(Number seed) { set("seed", seed); }
 
     /** Held-out DSM loss of the EMA weights every this many steps (0 = never). */

@@ -26,8 +26,9 @@ import org.sdex.testing.TestData;
 /**
  * Every script in experiments/ validates, against a data root holding the repository's real-data
  * fixtures (test-data/: a few hundred MNIST and Fashion-MNIST images) and CIFAR-10 batches in the
- * standard binary format written here; the CIFAR experiments also train two steps and sample with their network
- * shrunk by --set overrides, the way one smoke-tests a GPU config on a laptop.
+ * standard binary format written here; the CIFAR experiments and the class-conditional Fashion-MNIST one
+ * also train two steps and sample with their network shrunk by --set overrides, the way one
+ * smoke-tests a GPU config on a laptop.
  */
 class RepositoryExperimentsTest {
     @TempDir static Path root;
@@ -90,11 +91,12 @@ class RepositoryExperimentsTest {
                         + " (name the trained weights with --set model.init=PATH)");
     }
 
-    static Stream<String> cifar() { return Stream.of("cifar_subvp.groovy", "cifar_ve.groovy"); }
+    /** The CIFAR configs, and the class-conditional Fashion-MNIST one (labelled batches and held-out loss). */
+    static Stream<String> shrunk() { return Stream.of("cifar_subvp.groovy", "cifar_ve.groovy", "fashion_cfg.groovy"); }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cifar")
-    void cifarConfigsTrainAndSampleWhenShrunk(String name) {
+    @MethodSource("shrunk")
+    void configsTrainAndSampleWhenShrunk(String name) {
         ExperimentConfig config = Overrides.apply(ExperimentLoader.load(EXPERIMENTS.resolve(name)), List.of(
                 "model.nf=8", "model.chMult=[1,2]", "model.numResBlocks=1", "model.attnResolutions=[16]",
                 "train.steps=2", "train.batchSize=2", "train.warmup=1", "train.evalEvery=1", "train.evalBatches=1",

@@ -10,12 +10,18 @@ import java.util.Objects;
  * <pre>{@code Param.real("betaMax", 20.0, "beta at t = T").positive()}</pre>
  */
 public record Param(String name, ParamType type, Object defaultValue, String description,
-                    Double min, boolean minExclusive, Double max, List<String> choices, int rank) {
+                    Double min, boolean minExclusive, Double max, List<String> choices, int rank, boolean maxExclusive) {
 
     public Param {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         choices = choices == null ? List.of() : List.copyOf(choices);
+    }
+
+    /** A parameter whose upper bound, if any, is inclusive. */
+    public Param(String name, ParamType type, Object defaultValue, String description,
+                 Double min, boolean minExclusive, Double max, List<String> choices, int rank) {
+        this(name, type, defaultValue, description, min, minExclusive, max, choices, rank, false);
     }
 
     public static Param real(String name, Double defaultValue, String description) {
@@ -52,15 +58,18 @@ public record Param(String name, ParamType type, Object defaultValue, String des
     }
 
     /** Lower bound, inclusive. For lists it applies to every element. */
-    public Param min(double v) { return new Param(name, type, defaultValue, description, v, false, max, choices, rank); }
+    public Param min(double v) { return new Param(name, type, defaultValue, description, v, false, max, choices, rank, maxExclusive); }
 
     /** Lower bound, exclusive. */
-    public Param above(double v) { return new Param(name, type, defaultValue, description, v, true, max, choices, rank); }
+    public Param above(double v) { return new Param(name, type, defaultValue, description, v, true, max, choices, rank, maxExclusive); }
 
     public Param positive() { return above(0); }
 
     /** Upper bound, inclusive. */
-    public Param max(double v) { return new Param(name, type, defaultValue, description, min, minExclusive, v, choices, rank); }
+    public Param max(double v) { return new Param(name, type, defaultValue, description, min, minExclusive, v, choices, rank, false); }
+
+    /** Upper bound, exclusive (a probability that must stay below 1). */
+    public Param below(double v) { return new Param(name, type, defaultValue, description, min, minExclusive, v, choices, rank, true); }
 
     public boolean required() { return defaultValue == null; }
 
@@ -70,11 +79,11 @@ public record Param(String name, ParamType type, Object defaultValue, String des
         StringBuilder sb = new StringBuilder(type.phrase());
         if (type == ParamType.TENSOR) sb.append(" of rank ").append(rank);
         if (min != null && max != null) {
-            sb.append(minExclusive ? " in (" : " in [").append(fmt(min)).append(", ").append(fmt(max)).append(']');
+            sb.append(minExclusive ? " in (" : " in [").append(fmt(min)).append(", ").append(fmt(max)).append(maxExclusive ? ')' : ']');
         } else if (min != null) {
             sb.append(minExclusive ? " > " : " >= ").append(fmt(min));
         } else if (max != null) {
-            sb.append(" <= ").append(fmt(max));
+            sb.append(maxExclusive ? " < " : " <= ").append(fmt(max));
         }
         return sb.toString();
     }

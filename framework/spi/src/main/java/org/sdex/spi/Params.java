@@ -142,7 +142,7 @@ public final class Params {
         if (!Double.isFinite(d)) throw new ParamException(p.name(), where + " must be a finite number, got " + show(written));
         boolean ok = true
                 && (p.min() == null || (p.minExclusive() ? d > p.min() : d >= p.min()))
-                && (p.max() == null || d <= p.max());
+                && (p.max() == null || (p.maxExclusive() ? d < p.max() : d <= p.max()));
         if (!ok) throw new ParamException(p.name(), where + " must be " + p.accepted() + ", got " + show(written));
         return value;
     }

@@ -11,7 +11,7 @@ import org.sdex.spi.Params;
 public record TrainSettings(int steps, int batchSize, double lr, int warmup, double gradClip, double ema,
                             boolean reduceMean, boolean likelihoodWeighting, double eps,
                             int checkpointEvery, int keepCheckpoints, int logEvery,
-                            double beta1, double beta2, double adamEps, double weightDecay, int seed,
+                            double beta1, double beta2, double adamEps, double weightDecay, double labelDropout, int seed,
                             int evalEvery, int evalBatches, int sampleEvery, int sampleGrid, boolean tensorboard,
                             String lrDecay) {
     public static TrainSettings from(Params p) {

@@ -40,6 +40,7 @@ import org.sdex.spi.model.DifferentiableScore;
 import org.sdex.spi.model.Model;
 import org.sdex.spi.model.ModelContext;
 import org.sdex.spi.model.ModelPlugin;
+import org.sdex.spi.model.NetworkModel;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sampling.CorrectorPlugin;
 import org.sdex.spi.sampling.PredictorPlugin;
@@ -123,6 +124,8 @@ public final class ExperimentValidator {
         Model model = dataset.shape() == null ? null : create(config.model, () -> modelRef.plugin().create(modelRef.params(),
                 new ModelContext(sde, dataset, dataset.shape(), DataType.FLOAT, new Rng(modelSeed))));
 
+        checkClasses(model, dataset, config, modelRef.name(), data.name(), trainSection);
+
         TrainSettings train = null;
         if (model instanceof AnalyticModel && init != null) {
             throw new ConfigException(config.model.location, "model '" + modelRef.name()
@@ -179,6 +182,32 @@ public final class ExperimentValidator {
         }
         return new ExperimentPlan(config, seed, data, sdeRef, modelRef, init, train, sample, sampling, likelihood,
                 evaluate, new ExperimentPlan.Built(sde, splits, model, samplerPlugins));
+    }
+
+    /**
+     * A class-conditional network needs data with as many classes as it has; label dropout is a
+     * setting of class-conditional training only. Data whose files are absent are not checked.
+     */
+    private static void checkClasses(Model model, Dataset dataset, ExperimentConfig config, String modelName, String dataName,
+                                     Section trainSection) {
+        int classes = model instanceof NetworkModel n ? n.classes() : 0;
+        if (classes == 0) {
+            if (model instanceof NetworkModel && trainSection != null && trainSection.values.containsKey("labelDropout")) {
+                throw new ConfigException(trainSection.where("labelDropout"), "train setting 'labelDropout' applies to"
+                        + " class-conditional models; model '" + modelName + "' has no classes (set classes: N in the model block)");
+            }
+            return;
+        }
+        if (dataset instanceof AbsentData) return;
+        if (dataset.classes() == 0) {
+            throw new ConfigException(config.model.location, "model '" + modelName + "' has classes: " + classes + ", but data '"
+                    + dataName + "' has no class labels; use labelled data (gmm, mnist, fashion, cifar10, image_folder with class"
+                    + " folders) or classes: 0");
+        }
+        if (dataset.classes() != classes) {
+            throw new ConfigException(config.model.location, "model '" + modelName + "' has classes: " + classes + ", but data '"
+                    + dataName + "' has " + dataset.classes() + " classes; set classes: " + dataset.classes());
+        }
     }
 
     private ExperimentPlan.Likelihood likelihood(Section section, long seed, Sde sde, Dataset dataset, Model model,

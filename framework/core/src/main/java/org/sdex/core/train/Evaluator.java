@@ -6,7 +6,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sdex.core.config.TrainSettings;
+import org.sdex.core.error.SdexException;
 import org.sdex.spi.data.Dataset;
+import org.sdex.spi.data.LabelledDraw;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
 
@@ -14,6 +16,7 @@ import org.sdex.spi.sde.Sde;
  * The denoising score matching loss on held-out data, with whatever weights the network holds (the
  * EMA weights during a run). The batches, times and noise are drawn once from a fixed seed, so
  * successive evaluations differ only by the weights and the curve is comparable across steps.
+ * A class-conditional network is evaluated given each example's class (no label dropout).
  * Only forward passes: no gradients, no optimizer state touched.
  */
 public final class Evaluator {
@@ -30,9 +33,21 @@ public final class Evaluator {
         DataType type = net.dataType();
         for (int i = 0; i < settings.evalBatches(); i++) {
             long from = (long) i * b;
-            INDArray x0 = heldOut.size().isPresent()
-                    ? heldOut.examples(from % Math.max(1, available - b + 1), (int) Math.min(b, available))
-                    : heldOut.sample(b, rng);
+            long start = from % Math.max(1, available - b + 1);
+            int count = (int) Math.min(b, available);
+            INDArray x0;
+            INDArray classes = null;
+            if (net.classes() == 0) {
+                x0 = heldOut.size().isPresent() ? heldOut.examples(start, count) : heldOut.sample(b, rng);
+            } else if (heldOut.size().isPresent()) {
+                x0 = heldOut.examples(start, count);
+                classes = Nd4j.createFromArray(heldOut.labels(start, count).orElseThrow(() -> new SdexException(
+                        "the held-out split of " + heldOut + " has no class labels, which the class-conditional network's loss needs")));
+            } else {
+                LabelledDraw draw = heldOut.sampleLabelled(b, rng);
+                x0 = draw.examples();
+                classes = Nd4j.createFromArray(draw.labels());
+            }
             int n = (int) x0.size(0);
             double[] alpha = new double[n], sigma = new double[n], label = new double[n], weight = new double[n];
             for (int k = 0; k < n; k++) {
@@ -50,7 +65,8 @@ public final class Evaluator {
             long d = x.length() / n;
             INDArray xt = x.reshape(n, d).mulColumnVector(shapeA.reshape(n, 1))
                     .addi(z.reshape(n, d).mulColumnVector(shapeS.reshape(n, 1))).reshape(x0.shape());
-            batches.add(new INDArray[] {xt, Nd4j.create(label, new long[] {n}, type), z, Nd4j.create(weight, new long[] {n}, DataType.DOUBLE)});
+            batches.add(new INDArray[] {xt, Nd4j.create(label, new long[] {n}, type), z, Nd4j.create(weight, new long[] {n}, DataType.DOUBLE),
+                classes});
         }
     }
 
@@ -59,7 +75,7 @@ public final class Evaluator {
         double total = 0;
         long count = 0;
         for (INDArray[] b : batches) {
-            INDArray eps = net.predictNoise(b[0], b[1]).castTo(DataType.DOUBLE);
+            INDArray eps = net.predictNoise(b[0], b[1], b[4]).castTo(DataType.DOUBLE);
             long n = eps.size(0);
             long d = eps.length() / n;
             INDArray diff = eps.reshape(n, d).subi(b[2].castTo(DataType.DOUBLE).reshape(n, d));

@@ -36,7 +36,7 @@ final class InputVjpGraph implements GraphPass {
         SDVariable xv = g.var(X, Nd4j.zeros(net.dataType(), net.batchShape(rows)));
         SDVariable label = g.placeHolder(ScoreNetwork.LABEL, net.dataType(), -1);
         SDVariable v = g.placeHolder(V, net.dataType(), net.batchShape(-1));
-        SDVariable out = model.define(g, xv, label);
+        SDVariable out = net.classes() > 0 ? model.define(g, xv, label, ScoreNetwork.classPlaceholder(g, -1)) : model.define(g, xv, label);
         shared.finish(g, X);
         g.setLossVariables(out.mul(v).sum().rename("vjp_loss").name());
         List<SDVariable> weights = new ArrayList<>();
@@ -51,7 +51,7 @@ final class InputVjpGraph implements GraphPass {
 
     @Override public SameDiff graph(long rows) { return g; }
 
-    /** Writes x into the input variable; the labels and v are placeholders. */
+    /** Writes x into the input variable; the labels (noise and class) and v are placeholders. */
     @Override
     public Map<String, INDArray> feed(SameDiff graph, Map<String, INDArray> inputs) {
         INDArray x = inputs.get(X);
@@ -61,8 +61,11 @@ final class InputVjpGraph implements GraphPass {
             input = g.getVariable(X).getArr();
         }
         input.assign(x.castTo(net.dataType()).reshape(input.shape()));
-        return Map.of(ScoreNetwork.LABEL, inputs.get(ScoreNetwork.LABEL).reshape(rows).castTo(net.dataType()),
-                V, inputs.get(V).reshape(net.batchShape(rows)).castTo(net.dataType()));
+        Map<String, INDArray> feed = new java.util.HashMap<>();
+        feed.put(ScoreNetwork.LABEL, inputs.get(ScoreNetwork.LABEL).reshape(rows).castTo(net.dataType()));
+        feed.put(V, inputs.get(V).reshape(net.batchShape(rows)).castTo(net.dataType()));
+        if (inputs.containsKey(ScoreNetwork.CLASS)) feed.put(ScoreNetwork.CLASS, inputs.get(ScoreNetwork.CLASS));
+        return feed;
     }
 
     @Override

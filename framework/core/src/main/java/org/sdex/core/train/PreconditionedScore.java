@@ -14,7 +14,12 @@ import org.sdex.spi.sde.Sde;
 record PreconditionedScore(ScoreNetwork net, Sde sde) implements DifferentiableScore {
     @Override
     public INDArray score(INDArray x, double t) {
-        INDArray eps = net.predictNoise(x, labels(x, t));
+        return score(x, t, null);
+    }
+
+    /** The score given each row's class (INT32 [B]; null: the null label of a class-conditional network). */
+    INDArray score(INDArray x, double t, INDArray classLabels) {
+        INDArray eps = net.predictNoise(x, labels(x, t), classLabels);
         return eps.muli(-1.0 / sde.marginalStd(t)).castTo(x.dataType());
     }
 

@@ -22,7 +22,8 @@ import org.sdex.spi.sde.Sde;
 /**
  * A {@link NetworkModel} built once into a SameDiff graph for one example shape, with the
  * {@link DsmLoss} attached, and its weights. The network predicts the noise; the score is
- * {@link PreconditionedScore}. A model with training-only layers (dropout) is trained through a
+ * {@link PreconditionedScore}. A class-conditional model ({@link NetworkModel#classes()} > 0) gets
+ * each example's class through a placeholder; without labels it is given the null label. A model with training-only layers (dropout) is trained through a
  * {@link TrainingGraph} of a fixed batch size; input vector-Jacobian products (for likelihoods) go
  * through an {@link InputVjpGraph}; both are built on first use on this graph's weight arrays.
  * Gradients are only ever requested for variables: in SameDiff 1.0.0-M2.1 gradients with respect
@@ -34,8 +35,11 @@ import org.sdex.spi.sde.Sde;
 public final class ScoreNetwork implements AutoCloseable {
     static final String X = "x";
     static final String LABEL = "noise_label";
+    /** The class labels of a class-conditional network, INT32 [B]; the graph of an unconditional one has none. */
+    static final String CLASS = "class_label";
 
     private final NetworkModel model;
+    private final int classes;
     private final SameDiff sd;
     private final long[] exampleShape;
     private final long exampleSize;
@@ -58,6 +62,7 @@ public final class ScoreNetwork implements AutoCloseable {
      */
     public ScoreNetwork(NetworkModel model, long[] exampleShape, DataType type, boolean reduceMean) {
         this.model = model;
+        this.classes = model.classes();
         this.exampleShape = exampleShape.clone();
         this.type = type;
         long n = 1;
@@ -66,7 +71,7 @@ public final class ScoreNetwork implements AutoCloseable {
         sd = SameDiff.create();
         SDVariable x = sd.placeHolder(X, type, batchShape(-1));
         SDVariable label = sd.placeHolder(LABEL, type, -1);
-        SDVariable out = model.define(sd, x, label);
+        SDVariable out = classes > 0 ? model.define(sd, x, label, classPlaceholder(sd, -1)) : model.define(sd, x, label);
         output = out.name();
         loss = new DsmLoss(reduceMean);
         loss.attach(sd, out, batchShape(-1), type);
@@ -96,6 +101,45 @@ public final class ScoreNetwork implements AutoCloseable {
 
     /** The arrays reused between passes (for tests). */
     PassMemory passMemory() { return passes.memory(); }
+
+    /** The class-label placeholder of a class-conditional graph for batches of {@code rows} (-1: any). */
+    static SDVariable classPlaceholder(SameDiff g, long rows) {
+        return g.placeHolder(CLASS, DataType.INT32, rows);
+    }
+
+    /** Number of classes the network is conditioned on (0: unconditional); label {@code classes()} is the null label. */
+    public int classes() { return classes; }
+
+    /**
+     * {@code inputs} with the class labels a class-conditional graph reads: {@code classLabels}
+     * (INT32 [rows], each in [0, classes()]) or, when null, the null label for every row. An
+     * unconditional graph reads none, and refuses any.
+     */
+    private Map<String, INDArray> withClasses(Map<String, INDArray> inputs, INDArray classLabels, long rows) {
+        if (classes == 0) {
+            if (classLabels != null) throw new IllegalArgumentException("the network is unconditional; it takes no class labels");
+            return inputs;
+        }
+        INDArray c;
+        if (classLabels == null) {
+            int[] none = new int[Math.toIntExact(rows)];
+            Arrays.fill(none, classes);
+            c = Nd4j.createFromArray(none);
+        } else {
+            if (classLabels.length() != rows) {
+                throw new IllegalArgumentException(classLabels.length() + " class labels for " + rows + " examples");
+            }
+            c = classLabels.dataType() == DataType.INT32 ? classLabels.reshape(rows) : classLabels.castTo(DataType.INT32).reshape(rows);
+            // an index outside the embedding's table would read outside its native memory
+            if (rows > 0 && (c.minNumber().intValue() < 0 || c.maxNumber().intValue() > classes)) {
+                throw new IllegalArgumentException("class labels must be in [0, " + classes + "] (" + classes
+                        + " is the null label), got " + c.minNumber() + " to " + c.maxNumber());
+            }
+        }
+        Map<String, INDArray> m = new java.util.HashMap<>(inputs);
+        m.put(CLASS, c);
+        return m;
+    }
 
     /** [b, exampleShape...]. */
     long[] batchShape(long b) {
@@ -196,9 +240,19 @@ public final class ScoreNetwork implements AutoCloseable {
      * (the next pass of this network overwrites them), which may modify them (the optimizer uses
      * them as scratch space). Spares a copy of all gradients per step (247 MB for the CIFAR config).
      */
-    public synchronized <R> R withLossAndGradients(INDArray xt, INDArray labels, INDArray noise, INDArray lossWeights,
-                                                   long layerSeed, Function<LossAndGradients, R> use) {
-        Map<String, INDArray> inputs = Map.of(X, xt, LABEL, labels, DsmLoss.TARGET, noise, DsmLoss.WEIGHT, lossWeights);
+    public <R> R withLossAndGradients(INDArray xt, INDArray labels, INDArray noise, INDArray lossWeights,
+                                      long layerSeed, Function<LossAndGradients, R> use) {
+        return withLossAndGradients(xt, labels, null, noise, lossWeights, layerSeed, use);
+    }
+
+    /**
+     * As {@link #withLossAndGradients(INDArray, INDArray, INDArray, INDArray, long, Function)} with the
+     * examples' class labels (INT32 [B] in [0, classes()]; null: the null label) for a class-conditional network.
+     */
+    public synchronized <R> R withLossAndGradients(INDArray xt, INDArray labels, INDArray classLabels, INDArray noise,
+                                                   INDArray lossWeights, long layerSeed, Function<LossAndGradients, R> use) {
+        Map<String, INDArray> inputs = withClasses(Map.of(X, xt, LABEL, labels, DsmLoss.TARGET, noise, DsmLoss.WEIGHT, lossWeights),
+                classLabels, xt.size(0));
         GraphPass pass = !model.trainsDifferently() ? training
                 : new LossGradientPass("train-dropout", this::trainingGraph, weightNames,
                         () -> Nd4j.getRandom().setSeed(layerSeed));
@@ -215,20 +269,32 @@ public final class ScoreNetwork implements AutoCloseable {
         return trainingGraph.g;
     }
 
-    /** The network's noise prediction eps_hat [B, shape...] for inputs x at noise labels [B]. */
+    /** The network's noise prediction eps_hat [B, shape...] for inputs x at noise labels [B] (the null class, if it has classes). */
     public INDArray predictNoise(INDArray x, INDArray labels) {
-        return passes.run(forward, Map.of(X, x.castTo(type), LABEL, labels.castTo(type)), r -> r.get(output).dup());
+        return predictNoise(x, labels, null);
     }
 
-    /** The preconditioned score {@code -eps_hat / sigma(t)} with the current weights ({@link PreconditionedScore}). */
+    /** As {@link #predictNoise(INDArray, INDArray)} given the class of each row (INT32 [B]; null: the null label). */
+    public INDArray predictNoise(INDArray x, INDArray labels, INDArray classLabels) {
+        Map<String, INDArray> inputs = withClasses(Map.of(X, x.castTo(type), LABEL, labels.castTo(type)), classLabels, x.size(0));
+        return passes.run(forward, inputs, r -> r.get(output).dup());
+    }
+
+    /**
+     * The preconditioned score {@code -eps_hat / sigma(t)} with the current weights
+     * ({@link PreconditionedScore}); of a class-conditional network, a {@link ClassConditionalScore}
+     * whose unconditional score is the null label's.
+     */
     public DifferentiableScore scoreFunction(Sde sde) {
-        return new PreconditionedScore(this, sde);
+        PreconditionedScore score = new PreconditionedScore(this, sde);
+        return classes > 0 ? new ClassConditionalScore(score) : score;
     }
 
     /**
      * {@code v^T ∂eps_hat(x, label)/∂x} for each row: the vector-Jacobian product of the noise
      * prediction with respect to its input, [B, shape...] in the network's dtype, through the
-     * {@link InputVjpGraph} built on the first call; x and v are not modified. Memory stays flat
+     * {@link InputVjpGraph} built on the first call (of a class-conditional network, at the null
+     * label: the unconditional score's); x and v are not modified. Memory stays flat
      * over repeated calls (checked over 300 calls). Not for concurrent use with training on another
      * thread (it reads the live weights).
      */
@@ -240,7 +306,7 @@ public final class ScoreNetwork implements AutoCloseable {
                     + ", " + Arrays.toString(labels.shape()));
         }
         if (vjpGraph == null) vjpGraph = new InputVjpGraph(this, model, rows);
-        Map<String, INDArray> inputs = Map.of(InputVjpGraph.X, x, LABEL, labels, InputVjpGraph.V, v);
+        Map<String, INDArray> inputs = withClasses(Map.of(InputVjpGraph.X, x, LABEL, labels, InputVjpGraph.V, v), null, rows);
         return passes.run(vjpGraph, inputs, r -> r.get(InputVjpGraph.X).dup().reshape(x.shape()));
     }
 

@@ -12,6 +12,7 @@ import org.sdex.core.config.TrainSettings;
 import org.sdex.core.error.ComputeFailure;
 import org.sdex.core.error.SdexException;
 import org.sdex.spi.data.Dataset;
+import org.sdex.spi.data.LabelledDraw;
 import org.sdex.spi.random.Rng;
 import org.sdex.spi.sde.Sde;
 import org.slf4j.Logger;
@@ -25,9 +26,13 @@ import org.slf4j.LoggerFactory;
  * makes it the reference's {@code g^2 (score + z / sigma)^2}. Adam with linear warm-up and
  * global-norm clipping, an EMA of the weights, checkpoints at fixed intervals.
  *
- * <p>Data, times and noise are all drawn from the state's generator, in that order, so the loss
- * sequence is a function of (seed, settings) alone and a resumed run repeats an uninterrupted one
- * exactly. The batch arrays are allocated once and refilled each step.
+ * <p>A class-conditional network ({@link ScoreNetwork#classes()} > 0) is trained on labelled draws,
+ * each label replaced by the null label with probability {@code labelDropout}, so that one network
+ * learns the conditional and the unconditional score (classifier-free guidance, Ho and Salimans 2022).
+ *
+ * <p>Data (with labels), times, noise and the label dropout are all drawn from the state's
+ * generator, in that order, so the loss sequence is a function of (seed, settings) alone and a
+ * resumed run repeats an uninterrupted one exactly. The batch arrays are allocated once and refilled each step.
  */
 public final class Trainer {
     private static final Logger log = LoggerFactory.getLogger(Trainer.class);
@@ -42,6 +47,8 @@ public final class Trainer {
     private final TrainSettings settings;
     private final int batch;
     private final int size;
+    /** The network's classes (0: unconditional, no labels drawn). */
+    private final int classes;
     // reused every step: values in double, then copied into the placeholder arrays
     private final double[] x0v;
     private final double[] zv;
@@ -56,6 +63,9 @@ public final class Trainer {
     private final INDArray noise;
     private final INDArray labels;
     private final INDArray lossWeights;
+    private final int[] classv;
+    /** INT32 [batch]: each example's class, or the null label; null for an unconditional network. */
+    private final INDArray classLabels;
 
     public Trainer(ScoreNetwork net, Sde sde, Dataset data, TrainSettings settings) {
         this.net = net;
@@ -64,6 +74,11 @@ public final class Trainer {
         this.settings = settings;
         if (!(settings.eps() < sde.T())) {
             throw new SdexException("train.eps = " + settings.eps() + " must be below the SDE's end time T = " + sde.T());
+        }
+        classes = net.classes();
+        if (classes > 0 && data.classes() != classes) {
+            throw new SdexException("the network has " + classes + " classes but the data " + data + " has "
+                    + (data.classes() == 0 ? "no labels" : data.classes() + " classes"));
         }
         batch = settings.batchSize();
         size = Math.toIntExact(net.exampleSize() * batch);
@@ -84,6 +99,8 @@ public final class Trainer {
         noise = Nd4j.create(type, net.batchShape(batch));
         labels = Nd4j.create(type, batch);
         lossWeights = Nd4j.create(type, batch);
+        classv = classes > 0 ? new int[batch] : null;
+        classLabels = classes > 0 ? Nd4j.create(DataType.INT32, batch) : null;
     }
 
     /** A fresh state at step 0 for the network's current (initial) weights. */
@@ -111,7 +128,7 @@ public final class Trainer {
             double lr = Adam.learningRate(settings.lr(), settings.warmup(), step, settings.lrDecay(), settings.steps());
             // training-only random layers (dropout) are seeded by (seed, step): resumed runs repeat them;
             // the gradients are the pass's own arrays (no copy), used up by the update
-            double[] lossAndNorm = net.withLossAndGradients(xt, labels, noise, lossWeights, layerSeed(step), lg -> {
+            double[] lossAndNorm = net.withLossAndGradients(xt, labels, classLabels, noise, lossWeights, layerSeed(step), lg -> {
                 double norm = Adam.clipGlobalNorm(lg.gradients(), settings.gradClip());
                 if (!Double.isFinite(lg.loss()) || !Double.isFinite(norm)) throw diverged(step, lg.loss(), norm, store, sanity);
                 state.adam().step(weights, lg.gradients(), lr);
@@ -193,9 +210,22 @@ public final class Trainer {
         void skipped(int step, double loss) { skipped.add("step " + step + " (loss " + String.format("%.4g", loss) + ")"); }
     }
 
-    /** Draws x_0 (the dataset), t and z from {@code rng}, in that order, into the batch arrays. */
+    /**
+     * Draws x_0 (the dataset, with labels for a class-conditional network), t, z and which labels
+     * are dropped from {@code rng}, in that order, into the batch arrays.
+     */
     void fillBatch(Rng rng) {
-        INDArray x0 = data.sample(batch, rng);
+        INDArray x0;
+        if (classes > 0) {
+            LabelledDraw draw = data.sampleLabelled(batch, rng);
+            x0 = draw.examples();
+            if (draw.labels().length != batch) {
+                throw new SdexException("the dataset returned " + draw.labels().length + " labels for a batch of " + batch);
+            }
+            System.arraycopy(draw.labels(), 0, classv, 0, batch);
+        } else {
+            x0 = data.sample(batch, rng);
+        }
         if (x0.length() != size) {
             throw new SdexException("the dataset returned " + x0.length() + " values for a batch of " + batch
                     + " examples of shape " + java.util.Arrays.toString(net.exampleShape()) + " (expected " + size + ")");
@@ -222,6 +252,20 @@ public final class Trainer {
         copyIn(zv, noise);
         copyIn(labelv, labels);
         copyIn(weightv, lossWeights);
+        if (classes > 0) dropLabels(rng);
+    }
+
+    /** Each example's class becomes the null label with probability labelDropout (one draw per example, whatever the rate). */
+    private void dropLabels(Rng rng) {
+        double p = settings.labelDropout();
+        for (int i = 0; i < batch; i++) {
+            boolean drop = rng.nextDouble() < p;
+            if (!drop && (classv[i] < 0 || classv[i] >= classes)) {
+                throw new SdexException("the dataset returned class label " + classv[i] + ", outside [0, " + classes + ")");
+            }
+            if (drop) classv[i] = classes;
+        }
+        classLabels.data().setData(classv);
     }
 
     private static void copyOut(INDArray a, double[] out) {
@@ -249,4 +293,7 @@ public final class Trainer {
 
     /** The batch arrays of the last {@link #fillBatch}: x_t, labels, z, loss weights (for tests). */
     INDArray[] lastBatch() { return new INDArray[] {xt, labels, noise, lossWeights}; }
+
+    /** The class labels of the last {@link #fillBatch} (null label where dropped); null when unconditional (for tests). */
+    int[] lastClasses() { return classv == null ? null : classv.clone(); }
 }

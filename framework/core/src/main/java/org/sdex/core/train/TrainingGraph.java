@@ -18,7 +18,8 @@ final class TrainingGraph {
         SharedWeights shared = SharedWeights.install(g, net.weights());
         SDVariable x = g.placeHolder(ScoreNetwork.X, net.dataType(), net.batchShape(rows));
         SDVariable label = g.placeHolder(ScoreNetwork.LABEL, net.dataType(), rows);
-        SDVariable out = model.defineForTraining(g, x, label);
+        SDVariable out = net.classes() > 0 ? model.defineForTraining(g, x, label, ScoreNetwork.classPlaceholder(g, rows))
+                : model.defineForTraining(g, x, label);
         shared.finish(g, null);
         loss.attach(g, out, net.batchShape(rows), net.dataType());
     }

@@ -37,6 +37,8 @@ public final class Vocabulary {
                     Param.real("beta2", 0.999, "Adam beta2").min(0).max(1),
                     Param.real("adamEps", 1e-8, "Adam epsilon").positive(),
                     Param.real("weightDecay", 0.0, "L2 weight decay added to the gradient").min(0),
+                    Param.real("labelDropout", 0.1, "class-conditional models: probability that an example's class is replaced by"
+                            + " the null label, so the network also learns the unconditional score (classifier-free guidance)").min(0).below(1),
                     Param.integer("seed", 0, "seed of weight initialisation and training noise (default: the experiment's seed)").min(0),
                     Param.integer("evalEvery", 0, "DSM loss of the EMA weights on the test split every this many steps (0 = never)").min(0),
                     Param.integer("evalBatches", 4, "batches of the test split in each evaluation (the same ones every time)").min(1),

@@ -9,8 +9,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.core.config.SampleSettings;
 import org.sdex.core.plugin.Resolved;
-import org.sdex.plugins.samplers.corrector.NoneCorrectorPlugin;
-import org.sdex.plugins.samplers.predictor.EulerMaruyamaPlugin;
 import org.sdex.plugins.sde.VeSde;
 import org.sdex.plugins.sde.VpSde;
 import org.sdex.spi.Params;
@@ -43,12 +41,7 @@ class SamplerTest {
         return new SampleSettings(steps, n, batch, 1e-3, denoise, false, false, seed);
     }
 
-    static SamplingMethod eulerMaruyama() {
-        EulerMaruyamaPlugin em = new EulerMaruyamaPlugin();
-        NoneCorrectorPlugin none = new NoneCorrectorPlugin();
-        return new SamplingMethod.PredictorCorrector(new Resolved<>(em, Params.of(em, Map.of())),
-                new Resolved<>(none, Params.of(none, Map.of())));
-    }
+    static SamplingMethod eulerMaruyama() { return org.sdex.core.train.Fixtures.eulerMaruyama(); }
 
     static INDArray draw(Sde sde, SamplingMethod method, SampleSettings s) {
         return new Sampler(sde, gaussian(sde), method, s).sample(new long[] {3}, DataType.DOUBLE, null).samples();

@@ -49,6 +49,15 @@ public final class Fixtures {
         return TrainSettings.from(Params.of("train", org.sdex.core.vocabulary.Vocabulary.TRAIN.settings(), m));
     }
 
+    /** The plain Euler-Maruyama loop of the PC sampler (no corrector). */
+    public static org.sdex.core.sample.SamplingMethod eulerMaruyama() {
+        var em = new org.sdex.plugins.samplers.predictor.EulerMaruyamaPlugin();
+        var none = new org.sdex.plugins.samplers.corrector.NoneCorrectorPlugin();
+        return new org.sdex.core.sample.SamplingMethod.PredictorCorrector(
+                new org.sdex.core.plugin.Resolved<>(em, Params.of(em, Map.of())),
+                new org.sdex.core.plugin.Resolved<>(none, Params.of(none, Map.of())));
+    }
+
     public static NetworkModel mlp(Sde sde, Dataset data, DataType type, long seed, List<Integer> hidden, Object... kv) {
         Map<String, Object> m = new HashMap<>();
         m.put("hidden", hidden);

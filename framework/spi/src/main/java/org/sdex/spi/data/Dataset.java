@@ -17,6 +17,20 @@ public interface Dataset {
      */
     INDArray sample(int n, Rng rng);
 
+    /**
+     * Number of classes of a labelled data set (labels are 0 to classes - 1); 0 when the data has no
+     * labels. Class-conditional training needs it (and {@link #sampleLabelled}).
+     */
+    default int classes() { return 0; }
+
+    /**
+     * As {@link #sample}, with the class of each example: the same examples as {@link #sample} gives
+     * for the same generator state. Only for data with {@link #classes()} > 0.
+     */
+    default LabelledDraw sampleLabelled(int n, Rng rng) {
+        throw new UnsupportedOperationException(this + " has no class labels");
+    }
+
     /** Number of examples of a finite set; empty for a distribution one can draw from forever. */
     default OptionalLong size() { return OptionalLong.empty(); }
 

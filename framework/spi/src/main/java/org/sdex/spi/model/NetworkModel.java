@@ -30,6 +30,31 @@ public non-sealed interface NetworkModel extends Model {
     }
 
     /**
+     * Number of classes the network is conditioned on; 0 (the default) for an unconditional network.
+     * A class-conditional network is built with the four-argument {@link #define(SameDiff, SDVariable,
+     * SDVariable, SDVariable)} instead, and the kernel feeds it each example's class.
+     */
+    default int classes() {
+        return 0;
+    }
+
+    /**
+     * The class-conditional network, for a model with {@link #classes()} > 0: as {@link #define} with
+     * {@code classLabel} [B] (INT32), each example's class in [0, classes()], where {@code classes()}
+     * itself is the null label (no class: the unconditional score of classifier-free guidance, which
+     * the kernel trains by label dropout).
+     */
+    default SDVariable define(SameDiff sd, SDVariable x, SDVariable noiseLabel, SDVariable classLabel) {
+        throw new IllegalStateException(getClass().getSimpleName() + " declares " + classes()
+                + " classes but does not define a class-conditional network (define with a class label)");
+    }
+
+    /** As {@link #defineForTraining} with class labels; by default {@link #define(SameDiff, SDVariable, SDVariable, SDVariable)}. */
+    default SDVariable defineForTraining(SameDiff sd, SDVariable x, SDVariable noiseLabel, SDVariable classLabel) {
+        return define(sd, x, noiseLabel, classLabel);
+    }
+
+    /**
      * How weight {@code name} is laid out in the graph relative to the tensor of the same name in
      * the reference implementation: {@code stored = reference.permute(axes)}, or null when they are
      * the same (the default). A network whose weights are stored in another layout than the

@@ -12,6 +12,7 @@ import org.sdex.spi.Params;
 import org.sdex.spi.data.DataContext;
 import org.sdex.spi.data.Dataset;
 import org.sdex.spi.data.DatasetPlugin;
+import org.sdex.spi.data.LabelledDraw;
 import org.sdex.spi.data.MixtureParameters;
 import org.sdex.spi.random.Rng;
 import org.sdex.toolkit.oracle.GaussianMixture;
@@ -21,8 +22,8 @@ import org.sdex.toolkit.oracle.GaussianMixture;
  * isotropic stds). Its exact density is known, so it is the ground truth for samplers, likelihoods
  * and the {@code exact} model. Default: 8 equal Gaussians of std 0.5 on a circle of radius 4
  * (about [-5.5, 5.5]^2; neighbours 3.1 apart, over 6 std). {@code std} is used only when
- * {@code covariances} is empty; sizes that do not agree are a {@link ParamException}, with components
- * numbered from 1 as written.
+ * {@code covariances} is empty; a draw's class label is its component. Sizes that do not agree are a
+ * {@link ParamException}, with components numbered from 1 as written.
  */
 public final class GaussianMixturePlugin implements DatasetPlugin {
     private static final int DEFAULT_MODES = 8;
@@ -60,6 +61,14 @@ public final class GaussianMixturePlugin implements DatasetPlugin {
             @Override public long[] shape() { return new long[] {mixture.dim()}; }
 
             @Override public INDArray sample(int n, Rng rng) { return mixture.sample(n, rng, type); }
+
+            /** The label of a draw is its mixture component. */
+            @Override public LabelledDraw sampleLabelled(int n, Rng rng) {
+                int[] labels = new int[n];
+                return new LabelledDraw(mixture.sample(n, rng, type, labels), labels);
+            }
+
+            @Override public int classes() { return mixture.components(); }
 
             @Override public Optional<MixtureParameters> mixture() { return Optional.of(mixture.parameters()); }
 

@@ -40,6 +40,32 @@ class DatasetsTest {
     }
 
     @Test
+    void aMixturesLabelIsTheComponentOfTheDraw() {
+        Dataset d = open(new GaussianMixturePlugin(), Map.of("means", List.of(List.of(-6.0, 0.0), List.of(6.0, 0.0), List.of(0.0, 6.0)),
+                "weights", List.of(0.5, 0.3, 0.2), "std", List.of(0.5)));
+        assertThat(d.classes()).isEqualTo(3);
+        org.sdex.spi.data.LabelledDraw draw = d.sampleLabelled(3000, new Rng(4));
+        assertThat(draw.examples()).isEqualTo(d.sample(3000, new Rng(4)));
+        int[] count = new int[3];
+        for (int i = 0; i < 3000; i++) {
+            int k = draw.labels()[i];
+            count[k]++;
+            // components 12 std apart: each point is nearest its own mean
+            double x = draw.examples().getDouble(i, 0), y = draw.examples().getDouble(i, 1);
+            double[][] means = {{-6, 0}, {6, 0}, {0, 6}};
+            for (int j = 0; j < 3; j++) {
+                double own = Math.hypot(x - means[k][0], y - means[k][1]);
+                assertThat(own).as("draw %d of component %d", i, k).isLessThanOrEqualTo(Math.hypot(x - means[j][0], y - means[j][1]));
+            }
+        }
+        // multinomial(3000, weights): s.d. at most 0.0092
+        assertThat(count[0] / 3000.0).isCloseTo(0.5, offset(0.04));
+        assertThat(count[1] / 3000.0).isCloseTo(0.3, offset(0.04));
+        assertThat(count[2] / 3000.0).isCloseTo(0.2, offset(0.04));
+        assertThat(open(new CheckerboardPlugin(), Map.of()).classes()).isZero();
+    }
+
+    @Test
     void allAreRegistered() {
         assertThat(java.util.ServiceLoader.load(DatasetPlugin.class).stream().map(p -> p.get().name()))
                 .containsExactly("checkerboard", "swiss_roll", "moons", "rings", "gmm",

@@ -23,21 +23,24 @@ public class IdxPlugin implements DatasetPlugin {
     private final String name;
     private final String defaultPrefix;
     private final List<String> autoPrefixes;
+    private final List<String> classNames;
     private final String description;
 
     public IdxPlugin() {
-        this("idx", null, List.of(), "MNIST-style IDX images <prefix>-<split>-images-idx3-ubyte[.gz] with labels, shape [1, rows, cols]");
+        this("idx", null, List.of(), List.of(), "MNIST-style IDX images <prefix>-<split>-images-idx3-ubyte[.gz] with labels, shape [1, rows, cols]");
     }
 
     /**
      * A named IDX data set of 28x28 images that {@code sdex data get NAME} downloads; a null
      * {@code defaultPrefix} makes {@code prefix} required; with {@code AUTO} the first of
      * {@code autoPrefixes} whose training images exist is read (the first one when none does).
+     * {@code classNames} name the labels 0, 1, ... (empty: the classes are the labels found).
      */
-    protected IdxPlugin(String name, String defaultPrefix, List<String> autoPrefixes, String description) {
+    protected IdxPlugin(String name, String defaultPrefix, List<String> autoPrefixes, List<String> classNames, String description) {
         this.name = name;
         this.defaultPrefix = defaultPrefix;
         this.autoPrefixes = List.copyOf(autoPrefixes);
+        this.classNames = List.copyOf(classNames);
         this.description = description;
     }
 
@@ -69,7 +72,8 @@ public class IdxPlugin implements DatasetPlugin {
         String of = " of split '" + split + "' for prefix '" + prefix + "'";
         Path images = DataFiles.plainOrGz(needed, root, prefix + "-" + split + "-images-idx3-ubyte", "IDX images" + of);
         Path labels = DataFiles.plainOrGz(needed, root, prefix + "-" + split + "-labels-idx1-ubyte", "IDX labels" + of);
-        return IdxFiles.read(who, images, labels, options.limit()).dataset(name, options, ctx.dataType());
+        Images read = IdxFiles.read(who, images, labels, options.limit());
+        return (classNames.isEmpty() ? read : read.named(classNames)).dataset(name, options, ctx.dataType());
     }
 
     private String autoPrefix(Path root) {

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sdex.spi.data.Dataset;
+import org.sdex.spi.data.LabelledDraw;
 import org.sdex.spi.random.Rng;
 
 /**
@@ -36,6 +37,8 @@ final class ImageData implements Dataset {
     private final byte[] pixels;
     private final int[] labels;
     private final List<String> classes;
+    /** Number of classes: of the names when known, else the largest label + 1; 0 without labels. */
+    private final int classCount;
     private final int count;
     private final int channels;
     private final int height;
@@ -59,6 +62,7 @@ final class ImageData implements Dataset {
             throw new IllegalArgumentException("internal: " + pixels.length + " bytes for " + count + " x " + channels + " x " + height + " x " + width);
         }
         if (labels != null && labels.length != count) throw new IllegalArgumentException("internal: " + labels.length + " labels for " + count + " examples");
+        this.classCount = labels == null ? 0 : classCount(name, labels, classes);
         this.name = name;
         this.pixels = pixels;
         this.labels = labels;
@@ -86,12 +90,26 @@ final class ImageData implements Dataset {
     public OptionalLong size() { return OptionalLong.of(count); }
 
     @Override
-    public INDArray sample(int n, Rng rng) {
+    public INDArray sample(int n, Rng rng) { return draw(n, rng, null); }
+
+    @Override
+    public LabelledDraw sampleLabelled(int n, Rng rng) {
+        if (labels == null) return Dataset.super.sampleLabelled(n, rng);
+        int[] drawn = new int[Math.max(n, 0)];
+        return new LabelledDraw(draw(n, rng, drawn), drawn);
+    }
+
+    @Override
+    public int classes() { return classCount; }
+
+    /** n examples drawn as {@link #sample} describes; the label of each into {@code drawnLabels} when non-null. */
+    private INDArray draw(int n, Rng rng, int[] drawnLabels) {
         if (n < 0) throw new IllegalArgumentException("cannot sample " + n + " examples");
         Batch batch = new Batch(n);
         double[] row = new double[outLength];
         for (int i = 0; i < n; i++) {
             int index = rng.nextInt(count);
+            if (drawnLabels != null) drawnLabels[i] = labels[index];
             boolean flip = options.randomFlip() && rng.nextDouble() < 0.5;
             fill(index, flip, options.uniformDequantization() ? rng : null, row);
             batch.put(i, row);
@@ -124,8 +142,21 @@ final class ImageData implements Dataset {
         return Optional.of(Arrays.copyOfRange(labels, (int) from, (int) from + n));
     }
 
-    /** Class names by label: the sub-folder names of an image folder; empty where the files carry only numbers. */
-    List<String> classes() { return classes; }
+    /** Class names by label: the sub-folder names of an image folder, the named sets' classes; empty where unknown. */
+    List<String> classNames() { return classes; }
+
+    /** The number of named classes (every label must be one), or the largest label + 1 when unnamed. */
+    private static int classCount(String name, int[] labels, List<String> classes) {
+        int max = -1;
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || (!classes.isEmpty() && labels[i] >= classes.size())) {
+                throw new IllegalArgumentException("data '" + name + "': example " + (i + 1) + " has label " + labels[i]
+                        + ", not one of its " + classes.size() + " classes 0-" + (classes.size() - 1));
+            }
+            max = Math.max(max, labels[i]);
+        }
+        return classes.isEmpty() ? max + 1 : classes.size();
+    }
 
     /** Bytes held for the whole set: one per stored pixel. */
     long storedBytes() { return pixels.length; }

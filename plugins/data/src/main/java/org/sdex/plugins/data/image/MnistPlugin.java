@@ -9,7 +9,7 @@ import java.util.List;
  */
 public final class MnistPlugin extends IdxPlugin {
     public MnistPlugin() {
-        super("mnist", AUTO, List.of("mnist", "mnist10k"), "MNIST digits [1, 28, 28] from IDX files (prefix auto: mnist"
+        super("mnist", AUTO, List.of("mnist", "mnist10k"), List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), "MNIST digits [1, 28, 28] from IDX files (prefix auto: mnist"
                 + " = full MNIST 60,000/10,000 when present, else mnist10k = 9,000/1,000)");
     }
 }

@@ -335,7 +335,7 @@ class ImageFilesTest {
         assertThat(test.size()).hasValue(1);
         assertThat(test.labels(0, 1)).hasValue(new int[] {0});
         assertThat(test.examples(0, 1).getDouble(0, 2, 4, 4)).isEqualTo(203 / 255.0);
-        assertThat(((ImageData) test).classes()).hasSize(10).startsWith("airplane");
+        assertThat(((ImageData) test).classNames()).hasSize(10).startsWith("airplane");
 
         // limit reads across files in order; default randomFlip is on for CIFAR
         Dataset three = open(new Cifar10Plugin(), "train", "limit", 3);
@@ -399,7 +399,7 @@ class ImageFilesTest {
 
         ImageData train = (ImageData) open(new ImageFolderPlugin(), "train", "dir", "shapes", "size", 16);
         assertThat(train.shape()).containsExactly(3, 16, 16);
-        assertThat(train.classes()).containsExactly("blue", "mixed", "red");
+        assertThat(train.classNames()).containsExactly("blue", "mixed", "red");
         assertThat(train.size()).hasValue(4);
         // classes in label order, files sorted within each class
         assertThat(train.labels(0, 4)).hasValue(new int[] {0, 1, 2, 2});
@@ -417,7 +417,7 @@ class ImageFilesTest {
 
         ImageData test = (ImageData) open(new ImageFolderPlugin(), "test", "dir", "shapes", "channels", 1, "size", 8);
         assertThat(test.shape()).containsExactly(1, 8, 8);
-        assertThat(test.classes()).containsExactly("green");
+        assertThat(test.classNames()).containsExactly("green");
         assertThat(test.pixel(0, 0, 4, 4)).isEqualTo(150); // 0.587 * 255 = 149.7
         assertThat(Params.of(new ImageFolderPlugin(), Map.of("dir", "x")).bool("randomFlip")).isTrue();
     }
@@ -440,7 +440,7 @@ class ImageFilesTest {
 
         ImageData two = (ImageData) open(new ImageFolderPlugin(), "train", "dir", "patterns", "size", 2, "channels", 1, "randomFlip", false);
         assertThat(two.labels(0, 3)).isEmpty();
-        assertThat(two.classes()).isEmpty();
+        assertThat(two.classNames()).isEmpty();
         assertThat(new int[] {two.pixel(0, 0, 0, 0), two.pixel(0, 0, 0, 1), two.pixel(0, 0, 1, 0), two.pixel(0, 0, 1, 1)})
                 .containsExactly(0, 255, 255, 0);
         assertThat(two.pixel(2, 0, 0, 0)).isEqualTo(0);

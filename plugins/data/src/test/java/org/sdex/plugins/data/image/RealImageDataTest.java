@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.spi.Params;
 import org.sdex.spi.data.DataContext;
+import org.sdex.spi.data.LabelledDraw;
 import org.sdex.spi.data.DatasetPlugin;
 import org.sdex.spi.data.MissingDataException;
 import org.sdex.spi.random.Rng;
@@ -78,6 +79,28 @@ class RealImageDataTest {
         ImageData padded = open(new FashionPlugin(), root, DataType.FLOAT, "train", "limit", 100, "pad", 2, "randomFlip", true);
         assertThat(padded.size()).hasValue(100);
         assertThat(padded.sample(128, new Rng(2)).shape()).containsExactly(128, 1, 32, 32);
+    }
+
+    @Test
+    void labelledDrawsAreTheDrawnExamplesWithTheirStoredLabels() {
+        Path root = TestData.require("fashion-train-images-idx3-ubyte.gz");
+        ImageData train = open(new FashionPlugin(), root, DataType.DOUBLE, "train", "limit", 50, "randomFlip", false);
+        assertThat(train.classes()).isEqualTo(10);
+        assertThat(train.classNames()).startsWith("T-shirt/top", "Trouser").endsWith("Ankle boot");
+        LabelledDraw draw = train.sampleLabelled(64, new Rng(3));
+        assertThat(draw.examples()).isEqualTo(train.sample(64, new Rng(3)));
+        INDArray stored = train.examples(0, 50).reshape(50, 784);
+        INDArray drawn = draw.examples().reshape(64, 784);
+        int[] labels = train.labels(0, 50).orElseThrow();
+        for (int i = 0; i < 64; i++) {
+            int found = -1;
+            for (int j = 0; j < 50 && found < 0; j++) if (stored.getRow(j).equals(drawn.getRow(i))) found = j;
+            assertThat(found).as("draw %d is a stored example", i).isNotNegative();
+            assertThat(draw.labels()[i]).as("label of draw %d (example %d)", i, found).isEqualTo(labels[found]);
+        }
+        // the classes of a labelled set without names: its labels 0..max
+        assertThat(open(new IdxPlugin(), root, DataType.DOUBLE, "train", "prefix", "fashion", "limit", 5).classes())
+                .isEqualTo(5); // labels 4, 2, 3, 4, 1
     }
 
     @Test

@@ -5,14 +5,15 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sdex.plugins.models.LabelEmbedding;
 import org.sdex.spi.model.NetworkModel;
 import org.sdex.spi.random.Rng;
 
 /**
  * The network: the noise label is embedded (sinusoidal features of 999 t as DDPM's time-step
  * embedding, or random Fourier features of log sigma as NCSN++ does for VE), passed through a dense
- * layer with swish, concatenated with the (flattened) input and fed through the hidden dense layers
- * with swish; a linear layer maps back to the input's size. The output layer starts at
+ * layer (plus the class's {@link LabelEmbedding} when the network is class-conditional) with swish,
+ * concatenated with the (flattened) input and fed through the hidden dense layers with swish; a linear layer maps back to the input's size. The output layer starts at
  * {@code initScale} times the usual size (zero by default, as the reference's last layer), so the
  * initial noise prediction is near zero. With {@code skip}, a gain and an offset computed from the
  * embedding add {@code g(t) x + b(t)}: the form of the optimal Gaussian denoiser, which the hidden
@@ -29,11 +30,12 @@ final class Mlp implements NetworkModel {
     private final boolean skip;
     private final int inputFeatures;
     private final double inputScale;
+    private final int classes;
     // the generator's state at creation: every define() draws the same initial weights
     private final long[] rngState;
 
     Mlp(long[] dataShape, int[] hidden, boolean fourier, int embeddingDim, double fourierScale, double initScale, boolean skip,
-        int inputFeatures, double inputScale, long[] rngState) {
+        int inputFeatures, double inputScale, int classes, long[] rngState) {
         this.dataShape = dataShape.clone();
         long n = 1;
         for (long s : dataShape) n *= s;
@@ -46,20 +48,34 @@ final class Mlp implements NetworkModel {
         this.skip = skip;
         this.inputFeatures = inputFeatures;
         this.inputScale = inputScale;
+        this.classes = classes;
         this.rngState = rngState.clone();
     }
 
     boolean fourier() { return fourier; }
 
     @Override
+    public int classes() { return classes; }
+
+    @Override
     public SDVariable define(SameDiff sd, SDVariable x, SDVariable noiseLabel) {
+        return define(sd, x, noiseLabel, null);
+    }
+
+    /** With {@code classLabel} non-null, the class embedding joins the noise-level embedding before its swish. */
+    @Override
+    public SDVariable define(SameDiff sd, SDVariable x, SDVariable noiseLabel, SDVariable classLabel) {
         Rng rng = Rng.fromState(rngState);
         DataType type = x.dataType();
         boolean flat = dataShape.length == 1;
         SDVariable in = flat ? x : x.reshape(-1, dims);
 
         SDVariable emb = embed(sd, noiseLabel, type, rng);
-        SDVariable temb = sd.nn.swish(dense(sd, "mlp/emb", emb, embeddingDim, embeddingDim, 1.0, type, rng));
+        SDVariable pre = dense(sd, "mlp/emb", emb, embeddingDim, embeddingDim, 1.0, type, rng);
+        if (classLabel != null) {
+            pre = pre.add(LabelEmbedding.lookup(sd, "mlp/label_embedding", classLabel, classes, embeddingDim, type, rngState));
+        }
+        SDVariable temb = sd.nn.swish(pre);
         SDVariable h = sd.concat(1, in, temb);
         long width = dims + embeddingDim;
         if (inputFeatures > 0) {

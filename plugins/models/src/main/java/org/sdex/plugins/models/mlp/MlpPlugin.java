@@ -1,6 +1,7 @@
 package org.sdex.plugins.models.mlp;
 
 import java.util.List;
+import org.sdex.plugins.models.LabelEmbedding;
 import org.sdex.spi.Param;
 import org.sdex.spi.ParamException;
 import org.sdex.spi.Params;
@@ -28,7 +29,8 @@ public final class MlpPlugin implements ModelPlugin {
                         + " (the form of the best Gaussian denoiser, so the hidden layers learn only the rest)"),
                 Param.integer("inputFeatures", 0, "random Fourier features of the input (sin and cos of this many"
                         + " random projections) fed to the first layer beside the raw input; 0 = none").min(0),
-                Param.real("inputScale", 1.0, "standard deviation of the input features' frequencies (cycles per unit)").positive());
+                Param.real("inputScale", 1.0, "standard deviation of the input features' frequencies (cycles per unit)").positive(),
+                LabelEmbedding.CLASSES);
     }
 
     @Override
@@ -40,6 +42,6 @@ public final class MlpPlugin implements ModelPlugin {
         String e = p.string("embedding");
         boolean fourier = e.equals("fourier") || (e.equals("auto") && ctx.sde().noiseLabel() == NoiseLabel.SIGMA);
         return new Mlp(ctx.dataShape(), hidden, fourier, dim, p.real("fourierScale"), p.real("initScale"), p.bool("skip"),
-                p.integer("inputFeatures"), p.real("inputScale"), ctx.rng().state());
+                p.integer("inputFeatures"), p.real("inputScale"), p.integer("classes"), ctx.rng().state());
     }
 }

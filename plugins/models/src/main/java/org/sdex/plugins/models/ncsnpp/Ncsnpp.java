@@ -8,6 +8,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sdex.plugins.models.LabelEmbedding;
 import org.sdex.spi.model.NetworkModel;
 import org.sdex.spi.random.Rng;
 
@@ -40,33 +41,50 @@ import org.sdex.spi.random.Rng;
  * convolution weights, stored [kh, kw, in, out] ({@link #storedAxes}, see {@link Layers}); the paper's CIFAR-10 configs have exactly the reference's parameter counts.
  * The Gaussian Fourier frequencies ({@code all_modules.0.W}, frozen in the reference) are a
  * constant. An unconditional network ({@code conditional false}) omits the residual blocks'
- * {@code Dense_0}, which the reference creates but never uses.
+ * {@code Dense_0}, which the reference creates but never uses. A class-conditional network
+ * ({@code classes > 0}) adds its {@link LabelEmbedding} ({@code label_embedding.weight}, which the
+ * reference has not) to the embedding after the two dense layers, before every block's activation.
  *
  * <p>The generator's state at creation is kept, so every define draws the same initial weights.
  */
 final class Ncsnpp implements NetworkModel {
     private final NcsnppConfig cfg;
+    private final int classes;
     private final long[] rngState;
     /** The names of the convolution weights, filled by the first define (every define makes the same). */
     private final Set<String> convWeights = ConcurrentHashMap.newKeySet();
 
-    Ncsnpp(NcsnppConfig cfg, long[] rngState) {
+    Ncsnpp(NcsnppConfig cfg, int classes, long[] rngState) {
         this.cfg = cfg;
+        this.classes = classes;
         this.rngState = rngState.clone();
     }
 
     NcsnppConfig config() { return cfg; }
 
+    @Override
+    public int classes() { return classes; }
+
     /** The eval graph: dropout off. */
     @Override
     public SDVariable define(SameDiff sd, SDVariable x, SDVariable noiseLabel) {
-        return define(sd, x, noiseLabel, false);
+        return define(sd, x, noiseLabel, null, false);
     }
 
     /** The training graph: dropout on (x needs a fixed batch size). */
     @Override
     public SDVariable defineForTraining(SameDiff sd, SDVariable x, SDVariable noiseLabel) {
-        return define(sd, x, noiseLabel, true);
+        return define(sd, x, noiseLabel, null, true);
+    }
+
+    @Override
+    public SDVariable define(SameDiff sd, SDVariable x, SDVariable noiseLabel, SDVariable classLabel) {
+        return define(sd, x, noiseLabel, classLabel, false);
+    }
+
+    @Override
+    public SDVariable defineForTraining(SameDiff sd, SDVariable x, SDVariable noiseLabel, SDVariable classLabel) {
+        return define(sd, x, noiseLabel, classLabel, true);
     }
 
     @Override
@@ -80,18 +98,19 @@ final class Ncsnpp implements NetworkModel {
     }
 
     /**
-     * The network on x [B, C, H, W] and noise labels [B]. With {@code training} the residual
+     * The network on x [B, C, H, W], noise labels [B] and class labels [B] (null for an
+     * unconditional network). With {@code training} the residual
      * blocks apply dropout with masks from ND4J's global generator (see {@link Layers#dropout}),
      * which needs x declared with a fixed batch size; the weights, their names and their initial
      * values do not depend on it, so a training graph and an eval graph of the same model can share
      * weights by name.
      */
-    public SDVariable define(SameDiff sd, SDVariable x, SDVariable noiseLabel, boolean training) {
+    public SDVariable define(SameDiff sd, SDVariable x, SDVariable noiseLabel, SDVariable classLabel, boolean training) {
         DataType type = x.dataType();
         long[] shape = x.getShape();
         long batch = shape != null && shape.length > 0 ? shape[0] : -1;
         Net n = new Net(new Layers(sd, Rng.fromState(rngState), type, batch, training, convWeights), type);
-        return n.forward(x, noiseLabel);
+        return n.forward(x, noiseLabel, classLabel);
     }
 
     /** One graph build: the layers and the time embedding shared by the residual blocks. */
@@ -112,7 +131,7 @@ final class Ncsnpp implements NetworkModel {
         /** A feature map and its channel count and size. */
         private record F(SDVariable v, long c, long h, long w) {}
 
-        SDVariable forward(SDVariable x, SDVariable label) {
+        SDVariable forward(SDVariable x, SDVariable label, SDVariable classLabel) {
             NcsnppConfig c = cfg;
             int nf = c.nf();
             // ---- noise-level embedding
@@ -131,6 +150,10 @@ final class Ncsnpp implements NetworkModel {
             if (c.conditional()) {
                 temb = l.linear(l.nextModule(), temb, embedDim, tembDim);
                 temb = l.linear(l.nextModule(), l.act(temb), tembDim, tembDim);
+                if (classLabel != null) {
+                    // outside all_modules, so the reference's module numbering (and its checkpoints) still fit
+                    temb = temb.add(LabelEmbedding.lookup(sd, "label_embedding.weight", classLabel, classes, tembDim, type, rngState));
+                }
                 actTemb = l.act(temb);
             }
 

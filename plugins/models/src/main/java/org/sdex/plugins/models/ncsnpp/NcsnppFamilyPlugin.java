@@ -2,6 +2,7 @@ package org.sdex.plugins.models.ncsnpp;
 
 import java.util.Arrays;
 import java.util.List;
+import org.sdex.plugins.models.LabelEmbedding;
 import org.sdex.spi.Param;
 import org.sdex.spi.ParamException;
 import org.sdex.spi.Params;
@@ -48,7 +49,8 @@ abstract class NcsnppFamilyPlugin implements ModelPlugin {
                 Param.real("initScale", 0.0, "init scale of the last conv of each residual branch, attention output and "
                         + "output conv (0: 1e-10, as the reference)").min(0),
                 Param.choice("centered", "auto", "data in [-1, 1] (true) or [0, 1] (false, mapped to [-1, 1] by the network); "
-                        + "auto: from the dataset's pixel range (continuous data count as centred)", "auto", "true", "false"));
+                        + "auto: from the dataset's pixel range (continuous data count as centred)", "auto", "true", "false"),
+                LabelEmbedding.CLASSES);
     }
 
     @Override
@@ -76,6 +78,11 @@ abstract class NcsnppFamilyPlugin implements ModelPlugin {
             String param = problem.startsWith("firKernel") ? "firKernel" : problem.startsWith("GroupNorm") ? "nf" : "chMult";
             throw new ParamException(param, "model '" + name() + "': " + problem);
         }
-        return new Ncsnpp(cfg, ctx.rng().state());
+        int classes = p.integer("classes");
+        if (classes > 0 && !cfg.conditional()) {
+            throw new ParamException("classes", "model '" + name() + "' adds the class embedding to the noise-level embedding,"
+                    + " which conditional false leaves out; set conditional true or classes 0");
+        }
+        return new Ncsnpp(cfg, classes, ctx.rng().state());
     }
 }

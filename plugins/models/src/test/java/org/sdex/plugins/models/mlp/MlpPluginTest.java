@@ -58,7 +58,34 @@ class MlpPluginTest {
     void isFoundAsAServiceNextToExact() {
         assertThat(ServiceLoader.load(ModelPlugin.class).stream().map(p -> p.get().name())).contains("mlp", "exact");
         assertThat(PLUGIN.parameters()).extracting(p -> p.name())
-                .containsExactly("hidden", "embedding", "embeddingDim", "fourierScale", "initScale", "skip", "inputFeatures", "inputScale");
+                .containsExactly("hidden", "embedding", "embeddingDim", "fourierScale", "initScale", "skip", "inputFeatures", "inputScale", "classes");
+    }
+
+    @Test
+    void aClassConditionalMlpAddsOneEmbeddingOfClassesPlusOneRowsAndKeepsTheOtherWeights() {
+        long[] shape = {2};
+        Mlp plain = create(new VpSde(0.1, 20), shape, 4, "hidden", List.of(8), "embeddingDim", 4, "initScale", 1.0);
+        Mlp conditional = create(new VpSde(0.1, 20), shape, 4, "hidden", List.of(8), "embeddingDim", 4, "initScale", 1.0, "classes", 3);
+        assertThat(plain.classes()).isZero();
+        assertThat(conditional.classes()).isEqualTo(3);
+        SameDiff a = SameDiff.create();
+        plain.define(a, a.placeHolder("x", DataType.FLOAT, -1, 2), a.placeHolder("label", DataType.FLOAT, -1));
+        SameDiff b = SameDiff.create();
+        SDVariable out = conditional.define(b, b.placeHolder("x", DataType.FLOAT, -1, 2), b.placeHolder("label", DataType.FLOAT, -1),
+                b.placeHolder("class", DataType.INT32, -1));
+        for (SDVariable v : a.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) assertThat(b.getVariable(v.name()).getArr()).as(v.name()).isEqualTo(v.getArr());
+        }
+        assertThat(b.getVariable("mlp/label_embedding").getArr().shape()).containsExactly(4, 4);
+        // each class, and the null label 3, gives its own prediction for the same input
+        INDArray x = points(4, 2);
+        INDArray t = Nd4j.createFromArray(100f, 100f, 100f, 100f);
+        INDArray y = b.output(Map.of("x", x, "label", t, "class", Nd4j.createFromArray(0, 1, 2, 3)), out.name()).get(out.name());
+        INDArray same = b.output(Map.of("x", x.getRow(0).reshape(1, 2).repeat(0, 4), "label", t, "class", Nd4j.createFromArray(0, 1, 2, 3)),
+                out.name()).get(out.name());
+        for (int i = 1; i < 4; i++) assertThat(same.getRow(i)).as("class %d vs class 0", i).isNotEqualTo(same.getRow(0));
+        assertThat(y.shape()).containsExactly(4, 2);
+        assertThatThrownBy(() -> create(new VpSde(0.1, 20), shape, 4, "classes", -2)).isInstanceOf(ParamException.class);
     }
 
     @Test

@@ -29,7 +29,7 @@ class NcsnppPluginTest {
     void theyTakeTheReferencesConfigFieldsAndDifferOnlyInDefaults() {
         List<String> names = List.of("nf", "chMult", "numResBlocks", "attnResolutions", "dropout", "resampWithConv",
                 "skipRescale", "resblockType", "fir", "firKernel", "progressive", "progressiveInput", "progressiveCombine",
-                "embeddingType", "fourierScale", "conditional", "initScale", "centered");
+                "embeddingType", "fourierScale", "conditional", "initScale", "centered", "classes");
         assertThat(Nets.NCSNPP.parameters()).extracting(Param::name).containsExactlyElementsOf(names);
         assertThat(Nets.DDPMPP.parameters()).extracting(Param::name).containsExactlyElementsOf(names);
 
@@ -82,6 +82,10 @@ class NcsnppPluginTest {
                 .isInstanceOf(ParamException.class).hasMessageContaining("at least 2 taps");
         assertThatThrownBy(() -> Params.of(Nets.DDPMPP, Map.of("resblockType", "resnet")))
                 .isInstanceOf(ParamException.class).hasMessageContaining("biggan, ddpm");
+        assertThatThrownBy(() -> Nets.create(Nets.NCSNPP, vp, CIFAR, 1, Map.of("conditional", false, "classes", 10)))
+                .isInstanceOf(ParamException.class).hasMessage("model 'ncsnpp' adds the class embedding to the noise-level"
+                        + " embedding, which conditional false leaves out; set conditional true or classes 0")
+                .satisfies(e -> assertThat(((ParamException) e).param()).isEqualTo("classes"));
         // channel counts of the concatenating input pyramid and the skip connections are checked too
         assertThat(Nets.create(Nets.NCSNPP, new VeSde(0.01, 50), new long[] {3, 16, 16}, 1,
                 Nets.small("progressiveInput", "input_skip", "progressiveCombine", "cat")).config().problem()).isNull();

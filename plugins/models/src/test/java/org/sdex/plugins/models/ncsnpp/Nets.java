@@ -110,7 +110,7 @@ final class Nets {
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, batch, c.channels(), c.height(), c.width());
         SDVariable label = sd.placeHolder("label", DataType.FLOAT, batch);
-        SDVariable out = model.define(sd, x, label, training);
+        SDVariable out = model.define(sd, x, label, null, training);
         List<String> names = new ArrayList<>();
         for (SDVariable v : sd.variables()) if (v.getVariableType() == VariableType.VARIABLE) names.add(v.name());
         Collections.sort(names);
