@@ -36,7 +36,7 @@ final class InputVjpGraph implements GraphPass {
         SDVariable xv = g.var(X, Nd4j.zeros(net.dataType(), net.batchShape(rows)));
         SDVariable label = g.placeHolder(ScoreNetwork.LABEL, net.dataType(), -1);
         SDVariable v = g.placeHolder(V, net.dataType(), net.batchShape(-1));
-        SDVariable out = net.classes() > 0 ? model.define(g, xv, label, ScoreNetwork.classPlaceholder(g, -1)) : model.define(g, xv, label);
+        SDVariable out = net.classes() > 0 ? model.define(g, xv, label, ClassLabels.placeholder(g, -1)) : model.define(g, xv, label);
         shared.finish(g, X);
         g.setLossVariables(out.mul(v).sum().rename("vjp_loss").name());
         List<SDVariable> weights = new ArrayList<>();
@@ -64,7 +64,7 @@ final class InputVjpGraph implements GraphPass {
         Map<String, INDArray> feed = new java.util.HashMap<>();
         feed.put(ScoreNetwork.LABEL, inputs.get(ScoreNetwork.LABEL).reshape(rows).castTo(net.dataType()));
         feed.put(V, inputs.get(V).reshape(net.batchShape(rows)).castTo(net.dataType()));
-        if (inputs.containsKey(ScoreNetwork.CLASS)) feed.put(ScoreNetwork.CLASS, inputs.get(ScoreNetwork.CLASS));
+        if (inputs.containsKey(ClassLabels.NAME)) feed.put(ClassLabels.NAME, inputs.get(ClassLabels.NAME));
         return feed;
     }
 

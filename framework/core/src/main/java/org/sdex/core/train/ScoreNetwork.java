@@ -23,7 +23,8 @@ import org.sdex.spi.sde.Sde;
  * A {@link NetworkModel} built once into a SameDiff graph for one example shape, with the
  * {@link DsmLoss} attached, and its weights. The network predicts the noise; the score is
  * {@link PreconditionedScore}. A class-conditional model ({@link NetworkModel#classes()} > 0) gets
- * each example's class through a placeholder; without labels it is given the null label. A model with training-only layers (dropout) is trained through a
+ * each example's class through a placeholder ({@link ClassLabels}); without labels it is given the
+ * null label. A model with training-only layers (dropout) is trained through a
  * {@link TrainingGraph} of a fixed batch size; input vector-Jacobian products (for likelihoods) go
  * through an {@link InputVjpGraph}; both are built on first use on this graph's weight arrays.
  * Gradients are only ever requested for variables: in SameDiff 1.0.0-M2.1 gradients with respect
@@ -35,11 +36,9 @@ import org.sdex.spi.sde.Sde;
 public final class ScoreNetwork implements AutoCloseable {
     static final String X = "x";
     static final String LABEL = "noise_label";
-    /** The class labels of a class-conditional network, INT32 [B]; the graph of an unconditional one has none. */
-    static final String CLASS = "class_label";
 
     private final NetworkModel model;
-    private final int classes;
+    private final ClassLabels classes;
     private final SameDiff sd;
     private final long[] exampleShape;
     private final long exampleSize;
@@ -62,7 +61,7 @@ public final class ScoreNetwork implements AutoCloseable {
      */
     public ScoreNetwork(NetworkModel model, long[] exampleShape, DataType type, boolean reduceMean) {
         this.model = model;
-        this.classes = model.classes();
+        this.classes = new ClassLabels(model.classes());
         this.exampleShape = exampleShape.clone();
         this.type = type;
         long n = 1;
@@ -71,7 +70,7 @@ public final class ScoreNetwork implements AutoCloseable {
         sd = SameDiff.create();
         SDVariable x = sd.placeHolder(X, type, batchShape(-1));
         SDVariable label = sd.placeHolder(LABEL, type, -1);
-        SDVariable out = classes > 0 ? model.define(sd, x, label, classPlaceholder(sd, -1)) : model.define(sd, x, label);
+        SDVariable out = classes.count() > 0 ? model.define(sd, x, label, ClassLabels.placeholder(sd, -1)) : model.define(sd, x, label);
         output = out.name();
         loss = new DsmLoss(reduceMean);
         loss.attach(sd, out, batchShape(-1), type);
@@ -102,44 +101,8 @@ public final class ScoreNetwork implements AutoCloseable {
     /** The arrays reused between passes (for tests). */
     PassMemory passMemory() { return passes.memory(); }
 
-    /** The class-label placeholder of a class-conditional graph for batches of {@code rows} (-1: any). */
-    static SDVariable classPlaceholder(SameDiff g, long rows) {
-        return g.placeHolder(CLASS, DataType.INT32, rows);
-    }
-
     /** Number of classes the network is conditioned on (0: unconditional); label {@code classes()} is the null label. */
-    public int classes() { return classes; }
-
-    /**
-     * {@code inputs} with the class labels a class-conditional graph reads: {@code classLabels}
-     * (INT32 [rows], each in [0, classes()]) or, when null, the null label for every row. An
-     * unconditional graph reads none, and refuses any.
-     */
-    private Map<String, INDArray> withClasses(Map<String, INDArray> inputs, INDArray classLabels, long rows) {
-        if (classes == 0) {
-            if (classLabels != null) throw new IllegalArgumentException("the network is unconditional; it takes no class labels");
-            return inputs;
-        }
-        INDArray c;
-        if (classLabels == null) {
-            int[] none = new int[Math.toIntExact(rows)];
-            Arrays.fill(none, classes);
-            c = Nd4j.createFromArray(none);
-        } else {
-            if (classLabels.length() != rows) {
-                throw new IllegalArgumentException(classLabels.length() + " class labels for " + rows + " examples");
-            }
-            c = classLabels.dataType() == DataType.INT32 ? classLabels.reshape(rows) : classLabels.castTo(DataType.INT32).reshape(rows);
-            // an index outside the embedding's table would read outside its native memory
-            if (rows > 0 && (c.minNumber().intValue() < 0 || c.maxNumber().intValue() > classes)) {
-                throw new IllegalArgumentException("class labels must be in [0, " + classes + "] (" + classes
-                        + " is the null label), got " + c.minNumber() + " to " + c.maxNumber());
-            }
-        }
-        Map<String, INDArray> m = new java.util.HashMap<>(inputs);
-        m.put(CLASS, c);
-        return m;
-    }
+    public int classes() { return classes.count(); }
 
     /** [b, exampleShape...]. */
     long[] batchShape(long b) {
@@ -251,7 +214,7 @@ public final class ScoreNetwork implements AutoCloseable {
      */
     public synchronized <R> R withLossAndGradients(INDArray xt, INDArray labels, INDArray classLabels, INDArray noise,
                                                    INDArray lossWeights, long layerSeed, Function<LossAndGradients, R> use) {
-        Map<String, INDArray> inputs = withClasses(Map.of(X, xt, LABEL, labels, DsmLoss.TARGET, noise, DsmLoss.WEIGHT, lossWeights),
+        Map<String, INDArray> inputs = classes.feed(Map.of(X, xt, LABEL, labels, DsmLoss.TARGET, noise, DsmLoss.WEIGHT, lossWeights),
                 classLabels, xt.size(0));
         GraphPass pass = !model.trainsDifferently() ? training
                 : new LossGradientPass("train-dropout", this::trainingGraph, weightNames,
@@ -276,7 +239,7 @@ public final class ScoreNetwork implements AutoCloseable {
 
     /** As {@link #predictNoise(INDArray, INDArray)} given the class of each row (INT32 [B]; null: the null label). */
     public INDArray predictNoise(INDArray x, INDArray labels, INDArray classLabels) {
-        Map<String, INDArray> inputs = withClasses(Map.of(X, x.castTo(type), LABEL, labels.castTo(type)), classLabels, x.size(0));
+        Map<String, INDArray> inputs = classes.feed(Map.of(X, x.castTo(type), LABEL, labels.castTo(type)), classLabels, x.size(0));
         return passes.run(forward, inputs, r -> r.get(output).dup());
     }
 
@@ -287,7 +250,7 @@ public final class ScoreNetwork implements AutoCloseable {
      */
     public DifferentiableScore scoreFunction(Sde sde) {
         PreconditionedScore score = new PreconditionedScore(this, sde);
-        return classes > 0 ? new ClassConditionalScore(score) : score;
+        return classes.count() > 0 ? new ClassConditionalScore(score) : score;
     }
 
     /**
@@ -306,7 +269,7 @@ public final class ScoreNetwork implements AutoCloseable {
                     + ", " + Arrays.toString(labels.shape()));
         }
         if (vjpGraph == null) vjpGraph = new InputVjpGraph(this, model, rows);
-        Map<String, INDArray> inputs = withClasses(Map.of(InputVjpGraph.X, x, LABEL, labels, InputVjpGraph.V, v), null, rows);
+        Map<String, INDArray> inputs = classes.feed(Map.of(InputVjpGraph.X, x, LABEL, labels, InputVjpGraph.V, v), null, rows);
         return passes.run(vjpGraph, inputs, r -> r.get(InputVjpGraph.X).dup().reshape(x.shape()));
     }
 

@@ -18,7 +18,7 @@ final class TrainingGraph {
         SharedWeights shared = SharedWeights.install(g, net.weights());
         SDVariable x = g.placeHolder(ScoreNetwork.X, net.dataType(), net.batchShape(rows));
         SDVariable label = g.placeHolder(ScoreNetwork.LABEL, net.dataType(), rows);
-        SDVariable out = net.classes() > 0 ? model.defineForTraining(g, x, label, ScoreNetwork.classPlaceholder(g, rows))
+        SDVariable out = net.classes() > 0 ? model.defineForTraining(g, x, label, ClassLabels.placeholder(g, rows))
                 : model.defineForTraining(g, x, label);
         shared.finish(g, null);
         loss.attach(g, out, net.batchShape(rows), net.dataType());
