@@ -90,7 +90,7 @@ final class ConditionCheck {
         }
         boolean labelled = needs.contains(GuideNeed.LABELS);
         if (labelled && s.labels().isEmpty()) {
-            throw new ConfigException(section.location, who + " needs the classes to sample; add labels, e.g. labels 0..9");
+            throw new ConfigException(guideRef.location, who + " needs the classes to sample; add labels, e.g. labels 0..9");
         }
         if (!labelled && !s.labels().isEmpty()) {
             throw new ConfigException(section.where("labels"), "condition setting 'labels' is for guides that sample classes"
