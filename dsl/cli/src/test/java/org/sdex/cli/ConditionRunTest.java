@@ -17,6 +17,7 @@ import org.sdex.core.run.Npy;
 import org.sdex.spi.random.Rng;
 import org.sdex.toolkit.oracle.GaussianMixture;
 import org.sdex.toolkit.oracle.MixturePosterior;
+import org.sdex.testing.TestData;
 import org.sdex.toolkit.oracle.SlicedWasserstein;
 
 /**
@@ -132,5 +133,35 @@ class ConditionRunTest {
         int zero = 0;
         for (double[] row : r) if (row[0] > row[1]) zero++;
         assertThat(zero / 200.0).isBetween(0.2, 0.4);
+    }
+
+    @Test
+    void replaceInpaintingOnFixtureImagesKeepsTheKnownPixels() throws IOException {
+        Path script = Files.writeString(dir.resolve("replace_fashion.groovy"), """
+                experiment('replace_fashion') {
+                    seed 1
+                    data 'fashion', centered: true
+                    sde 'vp'
+                    model 'ddpmpp', nf: 8, chMult: [1], numResBlocks: 1, attnResolutions: []
+                    train { steps 1; batchSize 2; checkpointEvery 1; logEvery 1 }
+                    sample { steps 4; batchSize 2 }
+                    condition {
+                        guide 'replace'
+                        operator 'inpaint', mask: 'box'
+                        n 3
+                    }
+                }
+                """);
+        Path run = run(script, "--data", TestData.require("fashion-test-images-idx3-ubyte.gz").toString());
+        assertThat(Npy.read(run.resolve("reconstructions.npy")).shape()).containsExactly(3, 1, 28, 28);
+        assertThat(run.resolve("strip.png")).isRegularFile();
+        String csv = Files.readString(run.resolve("inverse.csv"));
+        assertThat(csv).startsWith("index,psnr,ssim,baselinePsnr,baselineSsim,residual,baselineResidual\n");
+        JsonNode inverse = event(run, "inverse");
+        // sigma_y = 0: the known pixels are the observation's, exactly as the baseline's are
+        assertThat(inverse.path("residual").asDouble()).isLessThan(1e-4);
+        assertThat(inverse.path("baselineResidual").asDouble()).isLessThan(1e-4);
+        assertThat(inverse.path("psnr").asDouble()).isFinite();
+        assertThat(inverse.path("ssimSe").asDouble()).isGreaterThanOrEqualTo(0);
     }
 }
