@@ -1,6 +1,7 @@
 package org.sdex.dsl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.sdex.core.config.ConfigException;
 import org.sdex.core.config.ExperimentConfig;
 import org.sdex.core.run.ExperimentPlan;
 import org.sdex.core.run.ExperimentRunner;
@@ -53,8 +55,37 @@ class RepositoryExperimentsTest {
 
     static Stream<Path> scripts() throws IOException {
         try (Stream<Path> s = Files.list(EXPERIMENTS)) {
-            return s.filter(p -> p.toString().endsWith(".groovy")).sorted().toList().stream();
+            return s.filter(p -> p.toString().endsWith(".groovy") && !SAMPLE_ONLY.contains(p.getFileName().toString())).sorted().toList().stream();
         }
+    }
+
+    /**
+     * Scripts that sample from trained weights (init:), which the repository does not hold. mnist_cfg.groovy
+     * is left out until ddpmpp takes classes: (a class-conditional network).
+     */
+    static final List<String> SAMPLE_ONLY = List.of("fashion_inpaint.groovy", "fashion_superres.groovy", "fashion_deblur.groovy",
+            "mnist_classifier_guidance.groovy", "mnist_cfg.groovy");
+
+    static Stream<String> sampleOnly() { return SAMPLE_ONLY.stream().filter(n -> !n.equals("mnist_cfg.groovy")); }
+
+    /** As written, one clear line that the weights are missing; with any weights there, the rest validates. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sampleOnly")
+    void sampleOnlyScriptsSayTheirCheckpointIsMissingAndOtherwiseValidate(String name) throws IOException {
+        ExperimentConfig config = ExperimentLoader.load(EXPERIMENTS.resolve(name));
+        assertThatThrownBy(() -> validator(root).validate(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("model setting 'init': no file or directory 'checkpoints/");
+        Path weights = Files.createDirectories(root.resolve("weights-" + name));
+        ExperimentConfig given = Overrides.apply(ExperimentLoader.load(EXPERIMENTS.resolve(name)), List.of("model.init=" + weights));
+        if (name.equals("mnist_classifier_guidance.groovy")) {
+            // its noise-conditional classifier is trained by a command the script names
+            assertThatThrownBy(() -> validator(root).validate(given)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("condition").hasMessageContaining("no classifier checkpoint 'runs/classifier-mnist-vp'");
+            return;
+        }
+        ExperimentPlan plan = validator(root).validate(given);
+        assertThat(plan.condition().samples()).isEqualTo(64);
+        assertThat(plan.sample().n()).isEqualTo(64);
     }
 
     private static ExperimentValidator validator(Path out) {

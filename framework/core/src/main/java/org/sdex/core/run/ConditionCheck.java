@@ -128,7 +128,7 @@ final class ConditionCheck {
             } else {
                 truth = groundTruth(s, data, seed);
                 y = op.forward(truth);
-                if (s.noise() > 0) y.addi(new Rng(s.seed()).fork(NOISE_STREAM).normal(y.dataType(), y.shape()).muli(s.noise()));
+                if (s.noise() > 0) y.addi(noise(op, y, s));
             }
             measurement = new Measurement(op, y, s.noise());
         }
@@ -140,6 +140,16 @@ final class ConditionCheck {
         if (why != null) throw new ConfigException(guideRef.location, why);
         var built = ExperimentValidator.create(guideRef, () -> guide.plugin().create(guide.params(), ctx));
         return new Conditioning(guide, operator, s, measurement, truth, labels, built, judge);
+    }
+
+    /**
+     * sigma_y z in the range of a linear A (z projected by A A⁺): an inpainting mask's missing pixels
+     * stay exactly 0 in y, as they would in an observation, so ‖y − A(x)‖ measures only what A sees.
+     */
+    private static INDArray noise(Operator op, INDArray y, ConditionSettings s) {
+        INDArray z = new Rng(s.seed()).fork(NOISE_STREAM).normal(y.dataType(), y.shape());
+        if (op instanceof org.sdex.spi.operator.LinearOperator l) z = l.forward(l.pseudoInverse(z)).castTo(y.dataType());
+        return z.muli(s.noise());
     }
 
     /** The first n examples of the split; a distribution (a mixture) gives n seeded draws instead. */
@@ -164,7 +174,7 @@ final class ConditionCheck {
             if (data.mixture().isEmpty()) throw new ConfigException(where, "classifier 'exact' is the noisy classifier of a Gaussian mixture; the data is not one");
             return new MixtureClassifier(new GaussianMixture(data.mixture().get()), sde);
         }
-        ClassifierCheckpoint c = checkpoint(s.classifier(), where, data);
+        ClassifierCheckpoint c = checkpoint("classifier", s.classifier(), where, data);
         if (!c.architecture().noiseConditional()) {
             throw new ConfigException(where, "classifier '" + s.classifier() + "' is a clean classifier; classifier guidance needs a"
                     + " noise-conditional one (sdex classifier train --noise-conditional vp), a clean one can judge");
@@ -175,7 +185,7 @@ final class ConditionCheck {
 
     private ClassifierNetwork judge(String path, Dataset data) {
         SourceLocation where = section.where("judge");
-        ClassifierCheckpoint c = checkpoint(path, where, data);
+        ClassifierCheckpoint c = checkpoint("judge", path, where, data);
         if (c.architecture().noiseConditional()) {
             throw new ConfigException(where, "judge '" + path + "' is noise-conditional; the samples are judged by a clean classifier");
         }
@@ -183,12 +193,12 @@ final class ConditionCheck {
     }
 
     /** A classifier checkpoint that fits the data: its example shape and pixel range. */
-    private static ClassifierCheckpoint checkpoint(String path, SourceLocation where, Dataset data) {
+    private static ClassifierCheckpoint checkpoint(String setting, String path, SourceLocation where, Dataset data) {
         ClassifierCheckpoint c;
         try {
             c = ClassifierCheckpoint.load(Path.of(path));
         } catch (SdexException e) {
-            throw new ConfigException(where, e.getMessage());
+            throw new ConfigException(where, "condition setting '" + setting + "': " + e.getMessage());
         }
         if (!Arrays.equals(c.architecture().exampleShape(), data.shape())) {
             throw new ConfigException(where, "classifier '" + path + "' takes examples of shape " + Arrays.toString(c.architecture().exampleShape())

@@ -65,8 +65,8 @@ final class ConditionStage {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("n", x.size(0));
         fields.put("noise", m.noise());
-        // what the residual of the true image is on average: sigma_y * sqrt(m)
-        fields.put("noiseResidual", m.noise() * Math.sqrt(y.length() / y.size(0)));
+        // the residual of the true image, about: sigma_y * sqrt(rank of A)
+        fields.put("noiseResidual", m.noise() * Math.sqrt(rank(m, y)));
         columns.forEach((name, values) -> {
             fields.put(name, mean(values));
             fields.put(name + "Se", standardError(values));
@@ -143,6 +143,14 @@ final class ConditionStage {
         }
         metrics.write("classes", fields);
         summary.put("classes", fields);
+    }
+
+    /** Non-zero singular values of a linear A with an SVD, else the size of one measurement. */
+    private static long rank(Measurement m, INDArray y) {
+        if (m.operator() instanceof LinearOperator l && l.svd().isPresent()) {
+            return java.util.Arrays.stream(l.svd().get().singularValues()).filter(v -> v > 1e-6).count();
+        }
+        return y.length() / y.size(0);
     }
 
     private static INDArray unit(INDArray images, PixelRange range) {
