@@ -1,5 +1,5 @@
 // Inpainting on Fashion-MNIST with the U-Net of fashion_subvp.groovy, sample-only from its trained
-// weights: the first 64 test images with a centred 14x14 box missing, sigma_y = 0.05, PiGDM with 250
+// weights: the first 64 test images with a centred 14x14 box missing, sigma_y = 0.05, DPS with 250
 // Euler-Maruyama steps (2 network passes per step: the score and its input VJP). Writes
 // reconstructions.npy, observations.npy, strip.png (A+y, reconstruction, truth) and inverse.csv
 // (PSNR/SSIM of each image and of the zero-filled baseline). 70% random pixels missing instead:
@@ -21,7 +21,7 @@ experiment('fashion_inpaint') {
         batchSize 16
     }
     condition {
-        guide 'pigdm'
+        guide 'dps'
         operator 'inpaint', mask: 'box', missing: 0.7
         split 'test'
         n 64

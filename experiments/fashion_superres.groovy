@@ -1,6 +1,6 @@
 // x4 super-resolution on Fashion-MNIST (7x7 average-pooled observations of the first 64 test
 // images, sigma_y = 0.05) with the U-Net of fashion_subvp.groovy, sample-only from its trained
-// weights; PiGDM, 250 Euler-Maruyama steps. The baseline row of inverse.csv is A+y: each 4x4 block
+// weights; DPS, 250 Euler-Maruyama steps. The baseline row of inverse.csv is A+y: each 4x4 block
 // filled with its observed mean (nearest-neighbour upsampling).
 //   ./sdex run experiments/fashion_superres.groovy --set model.init=runs/fashion_subvp-.../checkpoints/ckpt-900.sdex
 experiment('fashion_superres') {
@@ -18,7 +18,7 @@ experiment('fashion_superres') {
         batchSize 16
     }
     condition {
-        guide 'pigdm'
+        guide 'dps'
         operator 'superres', factor: 4
         n 64
         noise 0.05
