@@ -75,7 +75,7 @@ class ConditionRunTest {
 
     @Test
     void pigdmDenoisingMatchesTheExactPosteriorAndNotAnotherObservations() throws IOException {
-        // one observation y = x + 0.8 z, repeated: every sample is a draw of p(x | y)
+        // one observation y = x + 0.8 z, repeated, given on the command line: every sample is a draw of p(x | y)
         double[] y = {0.2, 0.4};
         double noise = 0.8;
         INDArray ys = Nd4j.create(DataType.FLOAT, N, 2);
@@ -86,10 +86,9 @@ class ConditionRunTest {
                     condition {
                         guide 'pigdm', dataVariance: 4.0
                         operator 'denoise'
-                        observations '%s'
                         noise 0.8
                     }
-                """.formatted(dir.resolve("y.npy"))));
+                """), "--observations", dir.resolve("y.npy").toString());
         INDArray x = Npy.read(run.resolve("reconstructions.npy")).castTo(DataType.DOUBLE);
         assertThat(x.size(0)).isEqualTo(N);
         double[][] identity = {{1, 0}, {0, 1}};

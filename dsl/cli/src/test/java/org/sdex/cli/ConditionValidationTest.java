@@ -131,6 +131,13 @@ class ConditionValidationTest {
     }
 
     @Test
+    void observationsOnTheCommandLineNeedAConditionBlock() throws IOException {
+        String script = "experiment('p') {\n    data 'gmm'\n    sde 'vp'\n    model 'exact'\n    sample { steps 10 }\n}\n";
+        assertThat(refused("p", script, "experiment('p')", "--observations", dir.resolve("y.npy").toString()))
+                .contains("--observations needs a condition { ... } block");
+    }
+
+    @Test
     void aConditionWithoutASampleBlock() throws IOException {
         String script = GMM.formatted("o", "guide 'dps'\n        operator 'denoise'").replace("    sample { steps 10; plot false }\n", "");
         assertThat(refused("o", script, "condition {")).contains("condition steers the sample block; add sample { ... }");
