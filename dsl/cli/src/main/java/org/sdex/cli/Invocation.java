@@ -133,7 +133,8 @@ final class Invocation {
         return new RunOptions(pluginDirs, dataRoot(),
                 Path.of(line.getOptionValue("out", "runs")), resume,
                 line.hasOption("dry-run"), debug(), !line.hasOption("no-progress"),
-                line.hasOption("points") ? Path.of(line.getOptionValue("points")) : null, line.hasOption("resume-changed"));
+                line.hasOption("points") ? Path.of(line.getOptionValue("points")) : null, line.hasOption("resume-changed"),
+                line.hasOption("observations") ? Path.of(line.getOptionValue("observations")) : null);
     }
 
     private static boolean sameFile(Path a, Path b) {

@@ -30,6 +30,8 @@ final class RunCommand implements Command {
                 .addOption(Command.data())
                 .addOption(Option.builder().longOpt("points").hasArg().argName("FILE.npy")
                         .desc("evaluate the likelihood block on these points [N, dims...] instead of the data set").build())
+                .addOption(Option.builder().longOpt("observations").hasArg().argName("FILE.npy")
+                        .desc("observations [n, operator output...] for the condition block, instead of its split or file").build())
                 .addOption(Option.builder().longOpt("no-progress").desc("no progress bars").build()));
     }
 

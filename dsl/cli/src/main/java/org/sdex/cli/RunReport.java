@@ -41,6 +41,14 @@ final class RunReport {
                     : "; no real-vs-real baseline (" + e.get("baseline") + ")";
             out.add(line);
         }
+        if (summary.get("inverse") instanceof Map<?, ?> v && v.get("psnr") instanceof Number psnr) {
+            out.add(String.format(Locale.ROOT, "inverse problem: PSNR %.2f ± %.2f dB, SSIM %.3f ± %.3f (A+y baseline: %.2f dB, %.3f)",
+                    psnr.doubleValue(), num(v.get("psnrSe")).doubleValue(), num(v.get("ssim")).doubleValue(), num(v.get("ssimSe")).doubleValue(),
+                    num(v.get("baselinePsnr")).doubleValue(), num(v.get("baselineSsim")).doubleValue()));
+        }
+        if (summary.get("classes") instanceof Map<?, ?> c && c.get("accuracy") instanceof Number acc) {
+            out.add(String.format(Locale.ROOT, "classes: %.1f%% of the samples judged the class asked for (%s)", 100 * acc.doubleValue(), c.get("judge")));
+        }
         if (summary.get("likelihood") instanceof Map<?, ?> l) {
             if (l.get("bitsPerDim") instanceof Number b) {
                 out.add(String.format(Locale.ROOT, "likelihood: %.3f ± %.3f bits/dim", b.doubleValue(), num(l.get("bitsPerDimStdErr")).doubleValue()));
@@ -53,7 +61,8 @@ final class RunReport {
             }
         }
         List<String> files = new ArrayList<>();
-        for (String f : List.of("samples.png", "samples.npy", "loss.png", "likelihood.csv", "evaluate.json", "metrics.jsonl", "summary.json")) {
+        for (String f : List.of("samples.png", "samples.npy", "strip.png", "classes.png", "reconstructions.npy", "inverse.csv", "loss.png",
+                "likelihood.csv", "evaluate.json", "metrics.jsonl", "summary.json")) {
             if (Files.exists(runDir.resolve(f))) files.add(f);
         }
         for (String d : List.of("samples", "checkpoints", "tensorboard")) {

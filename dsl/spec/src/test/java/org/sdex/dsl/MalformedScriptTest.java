@@ -105,7 +105,7 @@ class MalformedScriptTest {
     @Test
     void unknownTopLevelSetting() {
         assertThat(error("unknown_top_level.groovy")).isEqualTo(
-                "unknown_top_level.groovy:5: unknown setting 'optimizer' in experiment. Accepted: seed, data, sde, model, train, sample, likelihood, evaluate, sweep");
+                "unknown_top_level.groovy:5: unknown setting 'optimizer' in experiment. Accepted: seed, data, sde, model, train, sample, condition, likelihood, evaluate, sweep");
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sdex.core.memory.NativeMemory;
 import org.sdex.spi.random.Rng;
+import org.sdex.spi.guide.NoisyClassifier;
 import org.sdex.spi.sde.Sde;
 
 /**
@@ -41,7 +42,7 @@ import org.sdex.spi.sde.Sde;
  * arrays to the garbage collector, so every pass ends with {@link NativeMemory#collectIfDue()}
  * (without it a 10-minute Fashion-MNIST run reached a 12 GB resident set).
  */
-public final class ClassifierNetwork {
+public final class ClassifierNetwork implements NoisyClassifier {
     static final String X = "x";
     static final String LEVEL = "noise_level";
     static final String ONE_HOT = "one_hot";
@@ -297,6 +298,12 @@ public final class ClassifierNetwork {
     public INDArray logProbGradient(INDArray x, double t, int[] labels) {
         return logProbGradient(x, times(t, x.size(0)), labels);
     }
+
+    @Override public int classes() { return arch.classes(); }
+
+    /** Classifier guidance's gradient: the network's input gradient, with the weights it was loaded with (a checkpoint's EMA). */
+    @Override
+    public INDArray gradLogProbability(INDArray x, double t, int[] labels) { return logProbGradient(x, t, labels); }
 
     /**
      * The network on a variable input and the loss {@code sum_i log softmax(logits_i)[y_i]}, whose

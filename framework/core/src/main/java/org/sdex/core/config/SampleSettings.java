@@ -14,5 +14,10 @@ public record SampleSettings(int steps, int n, int batchSize, double eps, boolea
         return SettingsBinding.bind(SampleSettings.class, p);
     }
 
+    /** The same settings drawing {@code count} samples (a condition block decides how many). */
+    public SampleSettings withN(int count) {
+        return new SampleSettings(steps, count, batchSize, eps, denoise, probabilityFlow, plot, seed);
+    }
+
     public int effectiveBatch() { return batchSize == 0 ? n : Math.min(batchSize, n); }
 }

@@ -30,12 +30,13 @@ import org.sdex.spi.sde.Sde;
  * {@code train} is null for analytic models; {@code sample} (with its sampling method) and
  * {@code likelihood} and {@code evaluate} are null when the experiment has no such block. {@link #built} holds the
  * objects validation made to check the experiment; the run uses these, so each plugin object is
- * created and each data split read once.
+ * created and each data split read once. {@code condition} (null without a condition block) is
+ * the guide the sample block follows, with its measurement or labels.
  */
 public record ExperimentPlan(ExperimentConfig config, long seed,
                              Resolved<DatasetPlugin> data, Resolved<SdePlugin> sde, Resolved<ModelPlugin> model,
                              InitialWeights init, TrainSettings train, SampleSettings sample, SamplingMethod sampling,
-                             Likelihood likelihood, Evaluate evaluate, Built built) {
+                             Likelihood likelihood, Evaluate evaluate, Built built, Conditioning condition) {
 
     /** The likelihood block: its settings and the ODE solver it integrates with (created). */
     public record Likelihood(LikelihoodSettings settings, Resolved<OdeSolverPlugin> ode, OdeSolver solver) {}
@@ -79,6 +80,7 @@ public record ExperimentPlan(ExperimentConfig config, long seed,
             s.putAll(sampling.describe());
             m.put("sample", s);
         }
+        if (condition != null) m.put("condition", condition.describe());
         if (likelihood != null) {
             Map<String, Object> l = new LinkedHashMap<>(JSON.convertValue(likelihood.settings(), Map.class));
             l.put("ode", likelihood.ode().describe());

@@ -122,7 +122,7 @@ public final class ExperimentRunner {
     private INDArray sample(ExperimentPlan plan, Sde sde, Dataset data, ScoreFunction score, RunDirectory dir,
                         MetricsLog metrics, Map<String, Object> summary, RunOptions options) {
         SampleSettings s = plan.sample();
-        Sampler sampler = new Sampler(sde, score, plan.built().sampler(), s);
+        Sampler sampler = new Sampler(sde, score, plan.built().sampler(), s, plan.condition() == null ? null : plan.condition().guide());
         long start = System.nanoTime();
         Sampler.Result result;
         try (Progress bar = Progress.start("sample", sampler.progressUnits(), options.progress())) {
@@ -161,6 +161,7 @@ public final class ExperimentRunner {
         m.putAll(plan.sampling().describe());
         metrics.write("sample", m);
         summary.put("sample", m);
+        if (plan.condition() != null) ConditionStage.report(plan.condition(), samples, data, dir, metrics, summary);
         log.info("sampled {} with {} in {} s ({} score evaluations per sample)", s.n(), label,
                 String.format("%.1f", seconds), m.get("nfe"));
         return samples;

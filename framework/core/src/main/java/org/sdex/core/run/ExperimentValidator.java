@@ -170,8 +170,10 @@ public final class ExperimentValidator {
                 withDefaults.set("steps", w.solver().plugin().defaultSteps(), sampleSection.location);
             }
             sample = SampleSettings.from(Vocabulary.SAMPLE.read(withDefaults, seed));
-            samplerPlugins = check(sampleSection, sampling, sample, sde);
+            samplerPlugins = check(sampleSection, sampling, sample, sde, config.section("condition") != null);
         }
+        Conditioning condition = condition(config, seed, sde, dataset, model, sampling, data, missing, splits);
+        if (condition != null) sample = sample.withN(condition.samples()); // one sample per observation, or n per label
         ExperimentPlan.Likelihood likelihood = likelihood(config.section("likelihood"), seed, sde, dataset, model,
                 data, config.data, modelRef.name(), missing, splits);
         ExperimentPlan.Evaluate evaluate = evaluate(config.section("evaluate"), seed, dataset, sample,
@@ -181,7 +183,7 @@ public final class ExperimentValidator {
                     + " needs a likelihood { ... } block to evaluate them with");
         }
         return new ExperimentPlan(config, seed, data, sdeRef, modelRef, init, train, sample, sampling, likelihood,
-                evaluate, new ExperimentPlan.Built(sde, splits, model, samplerPlugins));
+                evaluate, new ExperimentPlan.Built(sde, splits, model, samplerPlugins), condition);
     }
 
     /**
@@ -208,6 +210,29 @@ public final class ExperimentValidator {
             throw new ConfigException(config.model.location, "model '" + modelName + "' has classes: " + classes + ", but data '"
                     + dataName + "' has " + dataset.classes() + " classes; set classes: " + dataset.classes());
         }
+    }
+
+
+    /** The condition block checked and built (null without one, or when validating without the data files). */
+    private Conditioning condition(ExperimentConfig config, long seed, Sde sde, Dataset dataset, Model model, SamplingMethod sampling,
+                                   Resolved<DatasetPlugin> data, List<String> missing, Map<String, Dataset> splits) {
+        Section section = config.section("condition");
+        if (section == null) {
+            if (options.observations() != null) throw new ConfigException(config.location, "--observations needs a condition { ... } block with an operator");
+            return null;
+        }
+        if (sampling == null) throw new ConfigException(section.location, "condition steers the sample block; add sample { ... }");
+        ConditionCheck.Validation lent = new ConditionCheck.Validation() {
+            @Override public <P extends Plugin> Resolved<P> resolve(PluginKind kind, String keyword, PluginRef ref, SourceLocation fallback, Class<P> type) {
+                return ExperimentValidator.this.resolve(kind, keyword, ref, fallback, type);
+            }
+
+            @Override public Dataset split(String name) {
+                return splits.computeIfAbsent(name, n -> openData(section.where("split"), data, n, missing));
+            }
+        };
+        boolean present = model != null && (missing == null || missing.isEmpty());
+        return new ConditionCheck(lent, section).build(seed, sde, dataset, model, sampling, options.observations(), present);
     }
 
     private ExperimentPlan.Likelihood likelihood(Section section, long seed, Sde sde, Dataset dataset, Model model,
@@ -377,7 +402,7 @@ public final class ExperimentValidator {
      * Combinations of settings and plugins that only fail together; the plugins are created here,
      * once for the run, and check what they were given.
      */
-    private static SamplerPlugins check(Section section, SamplingMethod sampling, SampleSettings sample, Sde sde) {
+    private static SamplerPlugins check(Section section, SamplingMethod sampling, SampleSettings sample, Sde sde, boolean guided) {
         if (!(sampling instanceof SamplingMethod.PredictorCorrector) && section.values.containsKey("probabilityFlow")) {
             throw new ConfigException(section.where("probabilityFlow"), "setting 'probabilityFlow' applies to predictors;"
                     + " " + sampling.label() + " has its own way (remove the setting)");
@@ -393,7 +418,7 @@ public final class ExperimentValidator {
                         + "', rtol: 1e-5, atol: 1e-5");
             }
         }
-        return SamplerPlugins.create(sampling, sde, sample, false, new SamplerPlugins.Creation() {
+        return SamplerPlugins.create(sampling, sde, sample, guided, new SamplerPlugins.Creation() {
             @Override public <T> T create(String keyword, Supplier<T> factory) {
                 return ExperimentValidator.create(Vocabulary.SAMPLE.chosen(section, keyword), factory);
             }
@@ -483,7 +508,7 @@ public final class ExperimentValidator {
     }
 
     /** Runs a plugin's factory, turning its complaints into errors at the line that chose it. */
-    private static <T> T create(PluginRef ref, Supplier<T> factory) {
+    static <T> T create(PluginRef ref, Supplier<T> factory) {
         try {
             return factory.get();
         } catch (SdexException | IllegalArgumentException e) {

@@ -97,6 +97,20 @@ public final class Vocabulary {
                     Param.integer("kidSubsetSize", 1000, "KID: rows per subset (at most the smaller set's size)").min(2),
                     Param.integer("seed", 0, "seed of the KID subsets (default: the experiment's seed)").min(0)));
 
+    public static final Block CONDITION = Block.of("condition",
+            "controllable generation: a guide steers the sample block towards observations y = A(x) + noise z or towards labels",
+            List.of(
+                    Param.choice("split", "test", "observations of the first n examples of this split (ground truth kept for PSNR/SSIM)", "test", "train"),
+                    Param.integer("n", 64, "observations taken from the split; with labels, samples per label (the sample block's n is not used)").min(1),
+                    Param.real("noise", 0.0, "std sigma_y of the Gaussian noise on the measurement (0 = noiseless)").min(0),
+                    Param.string("observations", "", "a .npy of observations [n, A's output shape...] instead of the split (--observations overrides)"),
+                    Param.ints("labels", List.of(), "the classes to sample, n each (classifier, cfg)"),
+                    Param.string("classifier", "", "noise-conditional classifier checkpoint (classifier guide), or 'exact' for a Gaussian mixture's own"),
+                    Param.string("judge", "", "clean classifier checkpoint that scores the accuracy of the samples against their labels"),
+                    Param.integer("seed", 0, "seed of the measurement noise (default: the experiment's seed)").min(0)),
+            PluginChoice.of("guide", PluginKind.GUIDE, null, "the conditioning guide (replace, classifier, cfg, dps, pigdm, ...)"),
+            PluginChoice.of("operator", PluginKind.OPERATOR, null, "the measurement operator of an inverse problem (inpaint, superres, blur, ...)"));
+
     /** Read by {@code sdex sweep} only ({@code sdex run} ignores it); its grid, zip and random parts are its own syntax. */
     public static final Block SWEEP = Block.of("sweep", "settings to vary over many runs, by their --set keys, for sdex sweep", List.of());
 
@@ -110,8 +124,8 @@ public final class Vocabulary {
                             + " .safetensors file ('' = none)"),
                     Param.choice("weights", "ema", "which weights of init: the EMA of a training checkpoint, or its raw model weights",
                             "ema", "model")))
-            .nesting(TRAIN, SAMPLE, LIKELIHOOD, EVALUATE, SWEEP);
+            .nesting(TRAIN, SAMPLE, CONDITION, LIKELIHOOD, EVALUATE, SWEEP);
 
     /** The blocks a {@code sdex run} executes, in the order they run. */
-    public static List<Block> runBlocks() { return List.of(TRAIN, SAMPLE, LIKELIHOOD, EVALUATE); }
+    public static List<Block> runBlocks() { return List.of(TRAIN, SAMPLE, CONDITION, LIKELIHOOD, EVALUATE); }
 }
