@@ -163,4 +163,32 @@ class ConditionRunTest {
         assertThat(inverse.path("psnr").asDouble()).isFinite();
         assertThat(inverse.path("ssimSe").asDouble()).isGreaterThanOrEqualTo(0);
     }
+
+    @Test
+    void pigdmInpaintingWithAnImperfectNetworkStaysFinite() throws IOException {
+        // sub-VP, alpha(1) = 0.0066: a network's x0_hat and Jacobian errors are amplified by 1/alpha each; with the
+        // unweighted posterior score (weighting 'exact') the first step moved x by ~190 |x| and the run was NaN by
+        // t = 0.7. The paper's r_t^2-weighted step (weighting 'paper') keeps it finite with the same untrained U-Net.
+        Path script = Files.writeString(dir.resolve("pigdm_fashion.groovy"), """
+                experiment('pigdm_fashion') {
+                    seed 7
+                    data 'fashion', centered: true
+                    sde 'subvp', betaMin: 0.1, betaMax: 20
+                    model 'ddpmpp', nf: 8, chMult: [1], numResBlocks: 1, attnResolutions: []
+                    train { steps 1; batchSize 2; checkpointEvery 1; logEvery 1 }
+                    sample { predictor 'euler_maruyama'; steps 100; eps 1e-3; batchSize 2; plot false }
+                    condition {
+                        guide 'pigdm', weighting: WEIGHTING
+                        operator 'inpaint', mask: 'box'
+                        n 2; noise 0.05
+                    }
+                }
+                """.replace("WEIGHTING", "'" + System.getProperty("pigdm.weighting", "paper") + "'"));
+        Path run = run(script, "--data", TestData.require("fashion-test-images-idx3-ubyte.gz").toString());
+        INDArray x = Npy.read(run.resolve("reconstructions.npy"));
+        assertThat(x.isNaN().any() || x.isInfinite().any()).as("non-finite reconstruction").isFalse();
+        JsonNode inverse = event(run, "inverse");
+        assertThat(inverse.path("psnr").asDouble()).isFinite();
+        assertThat(inverse.path("residual").asDouble()).isFinite();
+    }
 }
