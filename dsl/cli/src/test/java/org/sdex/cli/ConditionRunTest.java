@@ -84,7 +84,7 @@ class ConditionRunTest {
         Path run = run(script("pigdm_denoise", """
                     sample { predictor 'euler_maruyama'; steps 200; plot false; batchSize 150 }
                     condition {
-                        guide 'pigdm', dataVariance: 4.0
+                        guide 'pigdm', dataVariance: 4.0, weighting: 'exact'
                         operator 'denoise'
                         noise 0.8
                     }

@@ -29,7 +29,7 @@ public final class PigdmPlugin implements GuidePlugin {
     @Override
     public List<Param> parameters() {
         return List.of(Param.real("scale", 1.0, "guidance scale, a factor on the weighting's").positive(),
-                Param.choice("weighting", "exact", "paper: the paper's r_t^2-weighted step, rate * r_t^2 * alpha^2 / g^2 times the posterior score; exact: the Gaussian-approximation posterior score as derived (weight 1)", "paper", "exact"),
+                Param.choice("weighting", "paper", "paper: the paper's r_t^2-weighted step, rate * r_t^2 * alpha^2 / g^2 times the posterior score; exact: the Gaussian-approximation posterior score as derived (weight 1)", "paper", "exact"),
                 Param.real("rate", 100.0, "paper weighting: x / alpha moves by rate * dt * r_t^2 * grad_{x/alpha} log p(y | x_t) per time dt (100: one paper step per 0.01 of time, its 100 DDIM steps)").positive(),
                 Param.real("dataVariance", 1.0, "per-coordinate variance v of the data in r_t^2 = v s^2 / (v + s^2), s = sigma/alpha").positive());
     }
@@ -59,9 +59,9 @@ public final class PigdmPlugin implements GuidePlugin {
      * the posterior score in x, {@code rate r_t^2 alpha^2 / g(t)^2} with rate = steps per unit time of the
      * paper's sampler (100): a reverse step of length dt moves x by g^2 dt times the score. The alpha^2
      * cancels the 1/alpha^2 amplification at large t, and r_t^2 / (r_t^2 + noise^2) ≤ 1 bounds the
-     * step toward the observation at small t. Use it with trained networks. 'exact' stays the default:
-     * it is what the Gaussian-mixture tests and sdex bench guides check against the exact posterior, and
-     * the paper weighting is less accurate there (pigdm denoising of ConditionRunTest: 7.8x the floor, 4.1x exact). Where g(t) = 0 (sub-VP at t = 0) the weight's limit is 0.
+     * step toward the observation at small t. It is the default, for trained networks; on the exact
+     * score of a Gaussian mixture 'exact' is more accurate (pigdm denoising of ConditionRunTest: 4.1x the
+     * floor, 7.8x paper), so the mixture tests and sdex bench guides ask for it. Where g(t) = 0 (sub-VP at t = 0) the weight's limit is 0.
      */
     @Override
     public Guide create(Params params, GuideContext context) {
