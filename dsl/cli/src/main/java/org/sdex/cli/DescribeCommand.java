@@ -19,13 +19,13 @@ final class DescribeCommand implements Command {
 
     @Override public String arguments() { return "NAME [options]"; }
 
-    @Override public String summary() { return "show one plugin, or the settings of a block (experiment, train, sample, likelihood, evaluate), in full"; }
+    @Override public String summary() { return "show one plugin, or the settings of a block (experiment, train, sample, condition, likelihood, evaluate), in full"; }
 
     @Override public Options options() { return Command.withCommon(new Options()); }
 
     @Override
     public int run(Invocation in) {
-        String name = in.argument("NAME (a plugin, or a block: experiment, train, sample, likelihood, evaluate)");
+        String name = in.argument("NAME (a plugin, or a block: experiment, train, sample, condition, likelihood, evaluate)");
         PluginRegistry registry = in.get(PluginRegistry.class);
         List<PluginRegistry.Entry> found = registry.named(name);
         Block block = describedBlock(name);

@@ -58,7 +58,7 @@ class OverridesTest {
     @Test
     void unknownKey() {
         assertThat(error("good.groovy", "trian.steps=10")).isEqualTo("--set trian.steps=10: unknown setting 'trian'. "
-                + "Accepted: seed, data[.PARAM], sde[.PARAM], model[.PARAM], train.SETTING, sample.SETTING, likelihood.SETTING, evaluate.SETTING");
+                + "Accepted: seed, data[.PARAM], sde[.PARAM], model[.PARAM], train.SETTING, sample.SETTING, condition.SETTING, likelihood.SETTING, evaluate.SETTING");
     }
 
     @Test
