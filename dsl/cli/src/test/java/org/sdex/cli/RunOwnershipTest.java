@@ -68,6 +68,28 @@ class RunOwnershipTest {
     }
 
     @Test
+    void aRunFromAnEarlierSdexResumesWhereItsMissingSettingsAreNowAtTheirDefaults() throws IOException {
+        Path run = tinyRun();
+        // as a config.json written before the model's 'classes' and the train block's 'labelDropout' existed
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var config = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(run.resolve("config.json").toFile());
+        var modelParams = (com.fasterxml.jackson.databind.node.ObjectNode) config.path("model").path("params");
+        assertThat(modelParams.remove("classes")).isNotNull();
+        assertThat(((com.fasterxml.jackson.databind.node.ObjectNode) config.path("train")).remove("labelDropout")).isNotNull();
+        json.writeValue(run.resolve("config.json").toFile(), config);
+        Sdex.Result r = sdex("run", dir.resolve("tiny.groovy").toString(), "--resume", run.toString(), "--no-progress");
+        assertThat(r.code()).as(r.err()).isZero();
+
+        // a setting the run did not have, now away from its default, is a difference
+        modelParams.remove("inputScale");
+        json.writeValue(run.resolve("config.json").toFile(), config);
+        Path scaled = Files.writeString(dir.resolve("scaled.groovy"), TINY.formatted("checkerboard", "vp", "2e-3")
+                .replace("model 'mlp', hidden: [8]", "model 'mlp', hidden: [8], inputScale: 2.0"));
+        assertThat(sdex("run", scaled.toString(), "--resume", run.toString(), "--no-progress").err())
+                .contains("differs from the run's in model.params.inputScale: nothing in the run, 2.0 now");
+    }
+
+    @Test
     void aSecondProcessIsRefusedWhileTheRunDirectoryIsHeld() throws IOException {
         Path run = tinyRun();
         Path script = dir.resolve("tiny.groovy");

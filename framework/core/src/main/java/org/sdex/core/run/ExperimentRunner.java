@@ -77,13 +77,23 @@ public final class ExperimentRunner {
         RunDirectory dir;
         if (options.resumeDir() != null) {
             dir = RunDirectory.existing(options.resumeDir());
-            if (!options.resumeChanged()) ResumeCheck.compare(dir.path(), plan.toMap());
+            if (!options.resumeChanged()) ResumeCheck.compare(dir.path(), plan.toMap(), defaults(plan));
         } else {
             dir = folder != null ? RunDirectory.at(folder) : RunDirectory.create(options.outDir(), plan.name());
         }
         try (RunDirectory.Lock lock = dir.lock()) {
             return run(plan, sde, data, model, initialised, dir, options);
         }
+    }
+
+    /** The default of every setting a checkpoint depends on, by its path in config.json (for {@link ResumeCheck}). */
+    private static Map<String, Object> defaults(ExperimentPlan plan) {
+        Map<String, Object> d = new java.util.HashMap<>();
+        for (var p : plan.data().plugin().parameters()) if (p.defaultValue() != null) d.put("data.params." + p.name(), p.defaultValue());
+        for (var p : plan.sde().plugin().parameters()) if (p.defaultValue() != null) d.put("sde.params." + p.name(), p.defaultValue());
+        for (var p : plan.model().plugin().parameters()) if (p.defaultValue() != null) d.put("model.params." + p.name(), p.defaultValue());
+        for (var p : org.sdex.core.vocabulary.Vocabulary.TRAIN.settings()) if (p.defaultValue() != null) d.put("train." + p.name(), p.defaultValue());
+        return d;
     }
 
     private RunResult run(ExperimentPlan plan, Sde sde, Dataset data, Model model,
