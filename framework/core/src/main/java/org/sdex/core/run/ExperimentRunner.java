@@ -89,11 +89,15 @@ public final class ExperimentRunner {
     /** The default of every setting a checkpoint depends on, by its path in config.json (for {@link ResumeCheck}). */
     private static Map<String, Object> defaults(ExperimentPlan plan) {
         Map<String, Object> d = new java.util.HashMap<>();
-        for (var p : plan.data().plugin().parameters()) if (p.defaultValue() != null) d.put("data.params." + p.name(), p.defaultValue());
-        for (var p : plan.sde().plugin().parameters()) if (p.defaultValue() != null) d.put("sde.params." + p.name(), p.defaultValue());
-        for (var p : plan.model().plugin().parameters()) if (p.defaultValue() != null) d.put("model.params." + p.name(), p.defaultValue());
-        for (var p : org.sdex.core.vocabulary.Vocabulary.TRAIN.settings()) if (p.defaultValue() != null) d.put("train." + p.name(), p.defaultValue());
+        putDefaults(d, "data.params.", plan.data().plugin().parameters());
+        putDefaults(d, "sde.params.", plan.sde().plugin().parameters());
+        putDefaults(d, "model.params.", plan.model().plugin().parameters());
+        putDefaults(d, "train.", org.sdex.core.vocabulary.Vocabulary.TRAIN.settings());
         return d;
+    }
+
+    private static void putDefaults(Map<String, Object> d, String prefix, java.util.List<org.sdex.spi.Param> params) {
+        for (var p : params) if (p.defaultValue() != null) d.put(prefix + p.name(), p.defaultValue());
     }
 
     private RunResult run(ExperimentPlan plan, Sde sde, Dataset data, Model model,

@@ -23,8 +23,25 @@ public final class GuidedSampling {
     static final String NO_HOOK_ON_ODE = "a guide that constrains the state after each step cannot run on the"
             + " probability-flow ODE (an ODE solver has no steps to constrain); use a predictor-corrector way or a solver";
 
+    /**
+     * What a run's score can do for a guide: give input vector-Jacobian products, and scores given a
+     * class (of {@code classes} classes; 0: none). Known before the score exists (a network's at
+     * validation), so a guided run is checked before any compute.
+     */
+    public record ScoreCapabilities(boolean inputVjp, int classes) {
+        /** The capabilities of a score that exists. */
+        public static ScoreCapabilities of(ScoreFunction score) {
+            return new ScoreCapabilities(score instanceof DifferentiableScore, score instanceof ConditionalScore c ? c.classes() : 0);
+        }
+    }
+
     /** Why {@code guide} cannot steer {@code method} with this score and context, or null when it can. */
     public static String unsupported(Resolved<GuidePlugin> guide, SamplingMethod method, ScoreFunction score, GuideContext ctx) {
+        return unsupported(guide, method, ScoreCapabilities.of(score), ctx);
+    }
+
+    /** Why {@code guide} cannot steer {@code method} with a score of these capabilities and this context, or null when it can. */
+    public static String unsupported(Resolved<GuidePlugin> guide, SamplingMethod method, ScoreCapabilities score, GuideContext ctx) {
         String who = "guide '" + guide.name() + "'";
         if (guide.plugin().projects(guide.params()) && method instanceof SamplingMethod.ProbabilityFlowOde ode) {
             return who + " puts back the known part after each step, which ode '" + ode.solver().name()
@@ -37,8 +54,8 @@ public final class GuidedSampling {
                         ? "" : null;
                 case LABELS -> ctx.labels() == null || ctx.labels().length == 0 ? "" : null;
                 case CLASSIFIER -> ctx.classifier() == null ? "" : labelProblem(ctx, ctx.classifier().classes());
-                case SCORE_VJP -> score instanceof DifferentiableScore ? null : "";
-                case CONDITIONAL_SCORE -> score instanceof ConditionalScore c ? labelProblem(ctx, c.classes()) : "";
+                case SCORE_VJP -> score.inputVjp() ? null : "";
+                case CONDITIONAL_SCORE -> score.classes() > 0 ? labelProblem(ctx, score.classes()) : "";
             };
             if (missing != null) return who + " needs " + need.description() + (missing.isEmpty() ? "" : ": " + missing);
         }

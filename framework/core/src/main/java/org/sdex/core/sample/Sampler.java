@@ -42,7 +42,6 @@ public final class Sampler {
     private final Sde sde;
     private final CountingScore score;
     private final SamplerPlugins plugins;
-    private final SamplingMethod method;
     private final SampleSettings settings;
     private final Guide guide;
     private final Trajectory trajectory;
@@ -71,7 +70,6 @@ public final class Sampler {
         this.sde = sde;
         this.score = new CountingScore(score);
         this.plugins = plugins;
-        this.method = plugins.method();
         this.settings = settings;
         this.guide = guide;
         this.trajectory = trajectory(plugins.context());
@@ -126,7 +124,7 @@ public final class Sampler {
         Guide g = guide == null ? null : guide.rows(first, count);
         ScoreFunction followed = g == null ? score : g.score(score);
         StepHook hook = g == null ? StepHook.NONE : g.hook();
-        if (hook != StepHook.NONE && method instanceof SamplingMethod.ProbabilityFlowOde) {
+        if (hook != StepHook.NONE && plugins.method() instanceof SamplingMethod.ProbabilityFlowOde) {
             throw new IllegalArgumentException(GuidedSampling.NO_HOOK_ON_ODE);
         }
         plugins.bind(followed, hook);
@@ -138,18 +136,18 @@ public final class Sampler {
     }
 
     private int units() {
-        if (method instanceof SamplingMethod.ProbabilityFlowOde ode && ode.solver().plugin().adaptive()) return ADAPTIVE_UNITS;
+        if (plugins.method() instanceof SamplingMethod.ProbabilityFlowOde ode && ode.solver().plugin().adaptive()) return ADAPTIVE_UNITS;
         return settings.steps();
     }
 
     private Trajectory trajectory(SamplerContext ctx) {
-        if (method instanceof SamplingMethod.PredictorCorrector) {
+        if (plugins.method() instanceof SamplingMethod.PredictorCorrector) {
             // Song et al. 2021 Alg. 1 ({@link PcLoop})
             Predictor predictor = plugins.predictor();
             Corrector corrector = plugins.corrector();
             return (xT, rng, done) -> PcLoop.run(ctx, predictor, corrector, xT, rng, done);
         }
-        if (method instanceof SamplingMethod.ProbabilityFlowOde) return probabilityFlow(ctx);
+        if (plugins.method() instanceof SamplingMethod.ProbabilityFlowOde) return probabilityFlow(ctx);
         Solver solver = plugins.solver();
         return solver::sample;
     }
