@@ -25,9 +25,8 @@ import org.sdex.spi.guide.GuidePlugin;
 import org.sdex.spi.guide.Measurement;
 import org.sdex.spi.guide.NoisyClassifier;
 import org.sdex.spi.model.AnalyticModel;
-import org.sdex.spi.model.DifferentiableScore;
+import org.sdex.spi.model.NetworkModel;
 import org.sdex.spi.model.Model;
-import org.sdex.spi.model.ScoreFunction;
 import org.sdex.spi.operator.Operator;
 import org.sdex.spi.operator.OperatorContext;
 import org.sdex.spi.operator.OperatorPlugin;
@@ -114,7 +113,7 @@ final class ConditionCheck {
         Measurement measurement = null;
         INDArray truth = null;
         if (measured) {
-            Operator op = ExperimentValidator.create(operatorRef, () -> operator.plugin().create(operator.params(), new OperatorContext(shape, null)));
+            Operator op = ExperimentValidator.create(operatorRef, () -> operator.plugin().create(operator.params(), new OperatorContext(shape, null, Npy::read)));
             Path file = observationsOption != null ? observationsOption : s.observations().isEmpty() ? null : Path.of(s.observations());
             INDArray y;
             if (file != null) {
@@ -212,28 +211,10 @@ final class ConditionCheck {
     }
 
     /** What the run's score will be able to do: an analytic model's own score; a network's gives input VJPs. */
-    private static ScoreFunction capabilities(Model model) {
-        if (model instanceof AnalyticModel a) return a.score();
-        int classes = model instanceof org.sdex.spi.model.NetworkModel n ? n.classes() : 0;
-        if (classes > 0) return new NetworkDescription() {
-            @Override public INDArray score(INDArray x, double t, int[] labels) { throw new IllegalStateException("only describes a network's score"); }
-
-            @Override public int classes() { return classes; }
-        };
-        return (NetworkScore) (x, t, v) -> { throw new IllegalStateException("only describes a network's score"); };
-    }
-
-    /** What a network's score can do, before the network exists: input VJPs. */
-    @FunctionalInterface
-    private interface NetworkScore extends DifferentiableScore {
-        @Override default INDArray score(INDArray x, double t) { throw new IllegalStateException("only describes a network's score"); }
-    }
-
-    /** ... and, for a class-conditional network, scores given a class. */
-    private interface NetworkDescription extends NetworkScore, org.sdex.spi.model.ConditionalScore {
-        @Override default INDArray score(INDArray x, double t) { throw new IllegalStateException("only describes a network's score"); }
-
-        @Override default INDArray vjp(INDArray x, double t, INDArray v) { throw new IllegalStateException("only describes a network's score"); }
+    /** What the run's score will be able to do: a network's gives input VJPs, and scores given a class when it has classes. */
+    private static GuidedSampling.ScoreCapabilities capabilities(Model model) {
+        if (model instanceof AnalyticModel a) return GuidedSampling.ScoreCapabilities.of(a.score());
+        return new GuidedSampling.ScoreCapabilities(true, model instanceof NetworkModel n ? n.classes() : 0);
     }
 
     private static int[] repeatEach(java.util.List<Integer> labels, int n) {

@@ -55,7 +55,7 @@ public final class NpyReader {
             char kind = descr.group(2).charAt(0);
             int itemSize = Integer.parseInt(descr.group(3));
             if (!supported(kind, itemSize)) {
-                throw bad(file, "dtype '" + descr.group(1) + kind + itemSize + "' is not supported (float32/64, int8/16/32/64, uint8)");
+                throw bad(file, "dtype '" + descr.group(1) + kind + itemSize + "' is not supported (float32/64, int8/16/32/64, uint8, bool)");
             }
             Matcher fortran = FORTRAN.matcher(header);
             if (!fortran.find()) throw bad(file, "the header has no fortran_order");
@@ -109,14 +109,14 @@ public final class NpyReader {
         return switch (kind) {
             case 'f' -> size == 4 || size == 8;
             case 'i' -> size == 1 || size == 2 || size == 4 || size == 8;
-            case 'u' -> size == 1;
+            case 'u', 'b' -> size == 1;
             default -> false;
         };
     }
 
     private static double value(ByteBuffer b, char kind, int size) {
         if (kind == 'f') return size == 4 ? b.getFloat() : b.getDouble();
-        if (kind == 'u') return b.get() & 0xff;
+        if (kind == 'u' || kind == 'b') return b.get() & 0xff;
         return switch (size) {
             case 1 -> b.get();
             case 2 -> b.getShort();

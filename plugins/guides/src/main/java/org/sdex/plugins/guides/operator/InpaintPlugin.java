@@ -3,6 +3,7 @@ package org.sdex.plugins.guides.operator;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sdex.spi.Param;
 import org.sdex.spi.ParamException;
 import org.sdex.spi.Params;
@@ -37,7 +38,7 @@ public final class InpaintPlugin implements OperatorPlugin {
             case "half" -> half(g);
             default -> null;
         };
-        boolean[] observed = pixelObserved == null ? fromFile(g, params.string("file"), context.baseDir()) : allChannels(g, pixelObserved);
+        boolean[] observed = pixelObserved == null ? fromFile(g, params.string("file"), context) : allChannels(g, pixelObserved);
         return new Selection(context.exampleShape(), observed);
     }
 
@@ -99,13 +100,23 @@ public final class InpaintPlugin implements OperatorPlugin {
         return observed;
     }
 
-    private boolean[] fromFile(Grid g, String file, Path baseDir) {
+    /** A mask file read by the kernel's checked reader ({@link OperatorContext#arrays}): non-zero = observed. */
+    private boolean[] fromFile(Grid g, String file, OperatorContext context) {
         if (file.isEmpty()) throw new ParamException("file", "inpaint mask file needs file: 'mask.npy'");
-        Path path = baseDir == null ? Path.of(file) : baseDir.resolve(file);
-        MaskFile.Mask mask = MaskFile.read(path);
-        if (Arrays.equals(mask.shape(), g.shape())) return mask.observed();
-        if (Arrays.equals(mask.shape(), new long[] {g.h(), g.w()})) return allChannels(g, mask.observed());
-        throw new ParamException("file", "mask " + path + " has shape " + Arrays.toString(mask.shape()) + "; expected ["
+        Path path = context.baseDir() == null ? Path.of(file) : context.baseDir().resolve(file);
+        INDArray mask;
+        try {
+            mask = context.arrays().apply(path);
+        } catch (RuntimeException e) { // the reader's one line (absent, truncated, not a .npy, ...), at the setting
+            throw new ParamException("file", "mask file " + path + ": " + e.getMessage());
+        }
+        long[] shape = mask.shape();
+        boolean[] observed = new boolean[Math.toIntExact(mask.length())];
+        INDArray flat = mask.reshape('c', new long[] {mask.length()});
+        for (int i = 0; i < observed.length; i++) observed[i] = flat.getDouble(i) != 0;
+        if (Arrays.equals(shape, g.shape())) return observed;
+        if (Arrays.equals(shape, new long[] {g.h(), g.w()})) return allChannels(g, observed);
+        throw new ParamException("file", "mask " + path + " has shape " + Arrays.toString(shape) + "; expected ["
                 + g.h() + ", " + g.w() + "] or " + Arrays.toString(g.shape()));
     }
 }

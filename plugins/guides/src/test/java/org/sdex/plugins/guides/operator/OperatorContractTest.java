@@ -42,7 +42,7 @@ class OperatorContractTest {
 
     static Operator operator(String name, long[] shape, Map<String, ?> params) {
         OperatorPlugin p = plugin(name);
-        return p.create(Params.of(p, params), new OperatorContext(shape, null));
+        return p.create(Params.of(p, params), new OperatorContext(shape, null, org.sdex.core.run.Npy::read));
     }
 
     static Stream<Arguments> linearOperators() {
@@ -174,6 +174,11 @@ class OperatorContractTest {
         assertThat(y.getDouble(0, 2, 0, 1)).isZero();     // pixel 1 missing
         assertThatThrownBy(() -> operator("inpaint", new long[] {3, 5, 6}, Map.of("mask", "file", "file", file.toString())))
                 .isInstanceOf(ParamException.class).hasMessageContaining("expected [5, 6]");
+        // a mask file is untrusted input: a truncated one is refused in one line at the setting, nothing read past its end
+        byte[] whole = Files.readAllBytes(file);
+        Path truncated = Files.write(dir.resolve("truncated.npy"), java.util.Arrays.copyOf(whole, whole.length - 5));
+        assertThatThrownBy(() -> operator("inpaint", IMAGE, Map.of("mask", "file", "file", truncated.toString())))
+                .isInstanceOf(ParamException.class).hasMessageContaining("mask file " + truncated).hasMessageNotContaining("\n");
         assertThatThrownBy(() -> operator("colorize", new long[] {1, 4, 4}, Map.of())).hasMessageContaining("[3, H, W]");
         assertThatThrownBy(() -> operator("superres", IMAGE, Map.of("factor", 4))).hasMessageContaining("must divide");
         assertThatThrownBy(() -> operator("blur", IMAGE, Map.of("size", 4))).hasMessageContaining("odd");
