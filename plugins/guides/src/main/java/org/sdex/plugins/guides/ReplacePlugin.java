@@ -45,7 +45,9 @@ public final class ReplacePlugin implements GuidePlugin {
      * observation, {@code c_i = (Uᵀ y)_i / s_i}; for inpainting that is the observed pixels, for
      * colorization the gray component of score_sde's decoupling basis. After a step ending at t
      * the state's known coordinates become {@code alpha(t) c_i + sigma(t) z} and its mean's
-     * {@code alpha(t) c_i}. Exact when the measurement is noise-free.
+     * {@code alpha(t) c_i}. Not exact even without measurement noise: the unknown coordinates see y only through
+     * that draw at sigma(t) (the paper's p_t(x | y) ≈ p_t(x | y(t)), App. I.2), so where they fall into a mode
+     * before sigma(t) is small enough for y to name it, the modes keep the prior's weights (guides.md).
      */
     private static final class Replacement implements Guide, StepHook {
         private final GuideContext context;
