@@ -110,6 +110,29 @@ class ConditionRunTest {
     }
 
     @Test
+    void pigdmTakesAtMostOnePaperStepPerSamplerStep() throws IOException {
+        // 20 steps: any rate above 20 per unit time is one paper step per step (Alg. 1), the same samples bit for bit;
+        // 200 steps (the negative control): rates 100 and 1000 are 0.5 and 1 paper step per step, other samples
+        INDArray[] x = new INDArray[4];
+        int k = 0;
+        for (int steps : new int[] {20, 200}) {
+            for (int rate : new int[] {100, 1000}) {
+                Path run = run(script("pigdm_rate_" + steps + "_" + rate, """
+                            sample { predictor 'euler_maruyama'; steps STEPS; plot false }
+                            condition {
+                                guide 'pigdm', dataVariance: 4.0, rate: RATE
+                                operator 'denoise'
+                                noise 0.8; n 50
+                            }
+                        """.replace("STEPS", Integer.toString(steps)).replace("RATE", Integer.toString(rate))));
+                x[k++] = Npy.read(run.resolve("reconstructions.npy"));
+            }
+        }
+        assertThat(x[0].equalsWithEps(x[1], 0)).isTrue();
+        assertThat(x[2].equalsWithEps(x[3], 1e-3)).isFalse();
+    }
+
+    @Test
     void classifierGuidanceWithTheExactClassifierSamplesTheChosenComponent() throws IOException {
         Path run = run(script("classifier_exact", """
                     sample { steps 100; plot false }
