@@ -479,10 +479,7 @@ class ImageFilesTest {
     @Test
     void aTestSplitWithOtherClassFoldersThanTrainIsRefused() throws IOException {
         Path dir = root.resolve("pets");
-        png(solid(4, 4, 0), dir.resolve("train/cat/a.png"));
-        png(solid(4, 4, 0), dir.resolve("train/dog/a.png"));
-        png(solid(4, 4, 0), dir.resolve("test/cat/a.png"));
-        png(solid(4, 4, 0), dir.resolve("test/dog/a.png"));
+        for (String f : new String[] {"train/cat/a.png", "train/dog/a.png", "test/cat/a.png", "test/dog/a.png"}) png(solid(4, 4, 0), dir.resolve(f));
         // the same class folders: the test split opens, labelled as train is
         assertThat(open(new ImageFolderPlugin(), "test", "dir", "pets").labels(0, 2)).hasValue(new int[] {0, 1});
         // fish would be label 1 in test and dog is label 1 in train
