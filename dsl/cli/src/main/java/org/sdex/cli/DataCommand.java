@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.sdex.cli.data.DataSet;
@@ -15,6 +13,7 @@ import org.sdex.cli.data.Download;
 import org.sdex.cli.data.RemoteFile;
 import org.sdex.cli.data.Unpack;
 import org.sdex.core.error.SdexException;
+import org.sdex.core.run.Progress;
 
 /**
  * {@code sdex data get NAME} downloads a public data set into the data root (verified, resumable,
@@ -87,7 +86,7 @@ final class DataCommand implements Command {
         long total = set.files().stream().mapToLong(RemoteFile::size).sum();
         Download download = new Download(Download.client());
         long done = 0;
-        try (ProgressBar bar = in.flag("no-progress") ? null : bar(set.name(), total)) {
+        try (ProgressBar bar = in.flag("no-progress") ? null : bar(set.name(), total, set.bytesIn(root))) {
             for (RemoteFile f : set.files()) {
                 Path target = root.resolve(f.storedAs());
                 if (Files.isRegularFile(target)) {
@@ -107,9 +106,8 @@ final class DataCommand implements Command {
         in.out.println(set.name() + ": " + set.files().size() + " file(s) verified in " + root + " (from " + base + ")");
     }
 
-    private static ProgressBar bar(String task, long bytes) {
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(bytes).setUnit(" MB", 1 << 20)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+    /** Starts at the bytes already here, so that rate and ETA are those of this download. */
+    private static ProgressBar bar(String task, long bytes, long here) {
+        return Progress.builder(task, bytes, here).setUnit(" MB", 1 << 20).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
     }
 }

@@ -1,17 +1,22 @@
 package org.sdex.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sdex.core.run.MetricsLog;
 import org.sdex.core.run.Npy;
 import org.sdex.spi.random.Rng;
@@ -25,7 +30,8 @@ import org.sdex.toolkit.oracle.SlicedWasserstein;
  * posterior is known in closed form (MixturePosterior): the condition block's samples match exact
  * posterior draws, and the same samples are far from the posterior of another observation (the
  * negative control). Classifier guidance with the mixture's exact noisy classifier samples the
- * chosen component.
+ * chosen component. On images (small untrained networks): inpainting of the Fashion-MNIST fixture,
+ * and colorization of RGB images the test writes as an image_folder.
  */
 class ConditionRunTest {
     @TempDir Path dir;
@@ -110,6 +116,29 @@ class ConditionRunTest {
     }
 
     @Test
+    void pigdmTakesAtMostOnePaperStepPerSamplerStep() throws IOException {
+        // 20 steps: any rate above 20 per unit time is one paper step per step (Alg. 1), the same samples bit for bit;
+        // 200 steps (the negative control): rates 100 and 1000 are 0.5 and 1 paper step per step, other samples
+        INDArray[] x = new INDArray[4];
+        int k = 0;
+        for (int steps : new int[] {20, 200}) {
+            for (int rate : new int[] {100, 1000}) {
+                Path run = run(script("pigdm_rate_" + steps + "_" + rate, """
+                            sample { predictor 'euler_maruyama'; steps STEPS; plot false }
+                            condition {
+                                guide 'pigdm', dataVariance: 4.0, rate: RATE
+                                operator 'denoise'
+                                noise 0.8; n 50
+                            }
+                        """.replace("STEPS", Integer.toString(steps)).replace("RATE", Integer.toString(rate))));
+                x[k++] = Npy.read(run.resolve("reconstructions.npy"));
+            }
+        }
+        assertThat(x[0].equalsWithEps(x[1], 0)).isTrue();
+        assertThat(x[2].equalsWithEps(x[3], 1e-3)).isFalse();
+    }
+
+    @Test
     void classifierGuidanceWithTheExactClassifierSamplesTheChosenComponent() throws IOException {
         Path run = run(script("classifier_exact", """
                     sample { steps 100; plot false }
@@ -162,6 +191,105 @@ class ConditionRunTest {
         assertThat(inverse.path("baselineResidual").asDouble()).isLessThan(1e-4);
         assertThat(inverse.path("psnr").asDouble()).isFinite();
         assertThat(inverse.path("ssimSe").asDouble()).isGreaterThanOrEqualTo(0);
+    }
+
+    /** Pixel (x, y) of RGB image k: 0xRRGGBB, every channel different (no gray pixel). */
+    private static int rgb(int k, int x, int y) {
+        int r = (40 + 25 * x + 60 * k) % 256, g = (200 - 20 * y + 35 * k) % 256, b = (30 * k + 11 * x * y + 7) % 256;
+        return (r << 16) | (g << 8) | b;
+    }
+
+    /** Channel c (0 red, 1 green, 2 blue) of 0xRRGGBB. */
+    private static int channel(int rgb, int c) { return (rgb >> (16 - 8 * c)) & 0xFF; }
+
+    @Test
+    void colorizationOfAnRgbImageFolderPutsBackTheGrayOfTheTestImages() throws IOException {
+        // an image_folder of 16x16 RGB PNGs: images 0-3 in train/, 4-7 in test/
+        int side = 16, n = 4;
+        for (int k = 0; k < 2 * n; k++) {
+            BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < side; y++) for (int x = 0; x < side; x++) img.setRGB(x, y, rgb(k, x, y));
+            Path file = dir.resolve("data/rgb/" + (k < n ? "train" : "test") + "/img" + k + ".png");
+            Files.createDirectories(file.getParent());
+            assertThat(ImageIO.write(img, "png", file.toFile())).isTrue();
+        }
+        String script = """
+                experiment('colorize_rgb') {
+                    seed 1
+                    data 'image_folder', dir: 'rgb', size: 16, centered: true
+                    sde 'vp'
+                    model 'ddpmpp', nf: 8, chMult: [1], numResBlocks: 1, attnResolutions: []
+                    train { steps 1; batchSize 2; checkpointEvery 1; logEvery 1 }
+                    sample { steps 4; batchSize 2 }
+                    condition { guide 'replace'; operator 'colorize'; split 'test'; n 4 }
+                }
+                """;
+        Path run = run(Files.writeString(dir.resolve("colorize_rgb.groovy"), script), "--data", dir.resolve("data").toString());
+
+        // the observations: the gray of the test images, the mean of R, G and B (the gray of score_sde's decoupling
+        // basis), centred to [-1, 1]; and the A⁺y baseline's PSNR, that gray on every channel against the colours
+        INDArray y = Npy.read(run.resolve("observations.npy"));
+        assertThat(y.shape()).containsExactly(n, 1, side, side);
+        List<String> csv = Files.readAllLines(run.resolve("inverse.csv"));
+        assertThat(csv.get(0)).isEqualTo("index,psnr,ssim,baselinePsnr,baselineSsim,residual,baselineResidual");
+        assertThat(csv).hasSize(n + 1);
+        double lumaGap = 0, meanBaselinePsnr = 0;
+        for (int i = 0; i < n; i++) {
+            double se = 0;
+            for (int py = 0; py < side; py++) {
+                for (int px = 0; px < side; px++) {
+                    int p = rgb(n + i, px, py);
+                    double mean = (channel(p, 0) + channel(p, 1) + channel(p, 2)) / 3.0;
+                    assertThat(y.getDouble(i, 0, py, px)).isCloseTo(2 * mean / 255 - 1, offset(1e-5));
+                    double luma = 0.299 * channel(p, 0) + 0.587 * channel(p, 1) + 0.114 * channel(p, 2);
+                    lumaGap = Math.max(lumaGap, Math.abs(2 * luma / 255 - 1 - y.getDouble(i, 0, py, px)));
+                    for (int c = 0; c < 3; c++) se += Math.pow((mean - channel(p, c)) / 255, 2);
+                }
+            }
+            double psnr = 10 * Math.log10(3.0 * side * side / se);
+            assertThat(Double.parseDouble(csv.get(i + 1).split(",")[3])).as("baseline PSNR of image %d", i).isCloseTo(psnr, offset(1e-3));
+            meanBaselinePsnr += psnr / n;
+        }
+        assertThat(lumaGap).as("the gray is not the loader's luma").isGreaterThan(0.05);
+        JsonNode inverse = event(run, "inverse");
+        assertThat(inverse.path("baselinePsnr").asDouble()).isCloseTo(meanBaselinePsnr, offset(1e-6));
+        assertThat(inverse.path("psnr").asDouble()).isFinite();
+        assertThat(inverse.path("ssim").asDouble()).isBetween(-1.0, 1.0);
+
+        // the reconstructions are RGB and their gray is the observation: with sigma_y = 0 replace puts back the gray
+        // coordinate itself (measured 2e-6, float rounding), and the residual ||y - A(x)|| is ~0 (measured 4e-6)
+        INDArray x = Npy.read(run.resolve("reconstructions.npy"));
+        assertThat(x.shape()).containsExactly(n, 3, side, side);
+        INDArray gray = x.sum(1).divi(3).reshape(n, 1, side, side);
+        assertThat(gray.sub(y).amaxNumber().doubleValue()).isLessThan(1e-4);
+        assertThat(inverse.path("residual").asDouble()).isLessThan(1e-4);
+        // the colours are the model's, not copies of the gray
+        assertThat(x.sub(gray.repeat(1, 3)).norm2Number().doubleValue()).isGreaterThan(0.1);
+
+        // strip.png: a row per image (A⁺y, reconstruction, truth) of 16x16 tiles 2 pixels apart, in RGB order
+        BufferedImage strip = ImageIO.read(run.resolve("strip.png").toFile());
+        assertThat(strip.getWidth()).isEqualTo(3 * (side + 2) + 2);
+        assertThat(strip.getHeight()).isEqualTo(n * (side + 2) + 2);
+        for (int i = 0; i < n; i++) {
+            for (int py = 0; py < side; py++) {
+                for (int px = 0; px < side; px++) {
+                    int p = rgb(n + i, px, py), top = 2 + i * (side + 2) + py;
+                    assertThat(strip.getRGB(2 + 2 * (side + 2) + px, top) & 0xFFFFFF).as("truth of image %d", i).isEqualTo(p);
+                    int baseline = strip.getRGB(2 + px, top);
+                    double mean = (channel(p, 0) + channel(p, 1) + channel(p, 2)) / 3.0;
+                    for (int c = 0; c < 3; c++) assertThat((double) channel(baseline, c)).isCloseTo(mean, offset(1.0));
+                }
+            }
+        }
+
+        // the negative controls: another test image's gray is far from each reconstruction's; pigdm, which only pulls
+        // toward y, leaves a residual (measured 0.33), here on 8x8 images, smaller than SSIM's 11x11 window: PSNR only
+        INDArray otherY = Nd4j.concat(0, y.get(NDArrayIndex.interval(1, n)), y.get(NDArrayIndex.interval(0, 1)));
+        assertThat(gray.sub(otherY).amaxNumber().doubleValue()).isGreaterThan(0.1);
+        Path pigdm = run(Files.writeString(dir.resolve("colorize_rgb_pigdm.groovy"), script.replace("colorize_rgb", "colorize_rgb_pigdm")
+                .replace("guide 'replace'", "guide 'pigdm'").replace("size: 16", "size: 8")), "--data", dir.resolve("data").toString());
+        assertThat(event(pigdm, "inverse").path("residual").asDouble()).isGreaterThan(0.1);
+        assertThat(Files.readAllLines(pigdm.resolve("inverse.csv")).get(0)).isEqualTo("index,psnr,baselinePsnr,residual,baselineResidual");
     }
 
     @Test

@@ -59,6 +59,32 @@ class ConditionValidationTest {
     }
 
     @Test
+    void aTestSplitWithOtherClassFoldersThanTrainIsRefusedAtTheLineThatReadsIt() throws IOException {
+        for (String f : new String[] {"train/cat/a.png", "train/dog/a.png", "test/cat/a.png", "test/fish/a.png"}) {
+            Path file = dir.resolve("pets").resolve(f);
+            Files.createDirectories(file.getParent());
+            assertThat(javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                    "png", file.toFile())).isTrue();
+        }
+        String script = """
+                experiment('pets') {
+                    data 'image_folder', dir: 'pets', size: 16
+                    sde 'vp'
+                    model 'ddpmpp', nf: 8, chMult: [1], numResBlocks: 1, attnResolutions: []
+                    train { steps 1 }
+                    sample { steps 4 }
+                    condition {
+                        guide 'replace'; operator 'colorize'
+                        split 'test'; n 1
+                    }
+                }
+                """;
+        assertThat(refused("pets", script, "split 'test'", "--data", dir.toString())).endsWith("data 'image_folder': " + dir.resolve("pets/test")
+                + " has the class folders [cat, fish], " + dir.resolve("pets/train") + " has the class folders [cat, dog];"
+                + " labels follow the sorted folder names, so every split needs train's class folders");
+    }
+
+    @Test
     void guidanceScaleOutOfRange() throws IOException {
         assertThat(gmm("c", "guide 'dps', scale: -1\n        operator 'denoise'", "guide 'dps'")).contains("scale").contains("-1");
     }

@@ -212,8 +212,8 @@ public final class GuideComparison {
         Posterior posterior = posterior(sde, gm, shape, task);
         String problem = GuidedSampling.unsupported(guide, way.method(), score, posterior.context());
         if (problem != null) return new Row(task.describe(), way.label(), 0, 0, 0, 0, 0, 0, problem);
-        Guide g = gp.create(guide.params(), posterior.context());
         SampleSettings s = new SampleSettings(way.steps(), n, 0, EPS, true, false, false, 1);
+        Guide g = gp.create(guide.params(), posterior.context().sampledWith(way.method().steps(s), EPS));
         Sampler.Result r = new Sampler(sde, score, way.method(), s, g).sample(shape, DataType.DOUBLE, null);
         INDArray x = r.samples().reshape(n, gm.dim());
         INDArray free = unguided.computeIfAbsent(new UnguidedKey(gm, sde.getClass(), way.label()),

@@ -51,6 +51,22 @@ public record DataSet(String name, String description, String home, String baseU
                 remote.stream().map(RemoteFile::storedAs).toList());
     }
 
+    /** Bytes of the downloads already under {@code root}: whole files, and the {@code .part} of an interrupted one. */
+    public long bytesIn(Path root) {
+        long have = 0;
+        for (RemoteFile f : files) {
+            Path target = root.resolve(f.storedAs());
+            Path part = Download.part(target);
+            try {
+                if (Files.isRegularFile(target)) have += f.size();
+                else if (Files.isRegularFile(part)) have += Math.min(f.size(), Files.size(part));
+            } catch (java.io.IOException e) {
+                // unreadable: it will be downloaded again
+            }
+        }
+        return have;
+    }
+
     public static DataSet named(String name) {
         for (DataSet d : ALL) if (d.name.equals(name)) return d;
         return null;

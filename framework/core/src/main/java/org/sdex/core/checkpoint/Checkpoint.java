@@ -131,8 +131,12 @@ public final class Checkpoint {
         checkFits(net);
         if (state.settings() != null && meta.has("settingsDigest")
                 && !meta.get("settingsDigest").asText().equals(CheckpointStore.digest(state.settings()))) {
-            log.warn("checkpoint {} was written with different training settings ({}); continuing with the new ones",
-                    file.getFileName(), CheckpointStore.settingsDiff(meta.get("settings"), state.settings()));
+            // the digest also differs when only settings newer than the checkpoint were added, at their defaults
+            String diff = CheckpointStore.settingsDiff(meta.get("settings"), state.settings(), net.classes() > 0);
+            if (diff != null) {
+                log.warn("checkpoint {} was written with different training settings ({}); continuing with the new ones",
+                        file.getFileName(), diff);
+            }
         }
         net.loadWeights(weights());
         state.ema().restore(emaUpdates(), emaWeights());

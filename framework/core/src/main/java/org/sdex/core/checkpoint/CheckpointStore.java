@@ -33,6 +33,7 @@ import org.sdex.core.train.Adam;
 import org.sdex.core.train.Ema;
 import org.sdex.core.train.ScoreNetwork;
 import org.sdex.core.train.TrainingState;
+import org.sdex.core.vocabulary.Vocabulary;
 import org.sdex.spi.random.Rng;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,8 @@ public final class CheckpointStore {
     private static final Pattern TEMP = Pattern.compile("\\.ckpt-.*\\.tmp");
     /** Settings that change neither the model nor the loss sequence up to a step. */
     private static final Set<String> BOOKKEEPING = Set.of("steps", "checkpointEvery", "keepCheckpoints", "logEvery");
+    /** Settings that only class-conditional training reads. */
+    private static final Set<String> CLASS_CONDITIONAL = Set.of("labelDropout");
 
     private final Path dir;
     private final int keep;
@@ -240,16 +243,28 @@ public final class CheckpointStore {
         }
     }
 
-    /** "lr 2.0E-4 -> 0.001, seed 0 -> 1": the relevant settings that differ. */
-    static String settingsDiff(JsonNode saved, TrainSettings now) {
+    /**
+     * "lr 2.0E-4 -> 0.001, seed 0 -> 1": the relevant settings that differ, or null when none does. A
+     * setting the checkpoint lacks (written by an sdex that did not know it) was trained with its
+     * default's behaviour, so it counts as its default; label dropout is no setting of an
+     * unconditional model, whatever its value.
+     */
+    static String settingsDiff(JsonNode saved, TrainSettings now, boolean classConditional) {
         if (saved == null || !saved.isObject()) return "unknown";
         ObjectNode a = relevant((ObjectNode) saved);
         ObjectNode b = relevant(CheckpointFormat.JSON.valueToTree(now));
+        if (!classConditional) b.remove(CLASS_CONDITIONAL);
         List<String> diffs = new ArrayList<>();
         b.fieldNames().forEachRemaining(k -> {
-            if (!b.get(k).equals(a.get(k))) diffs.add(k + " " + (a.has(k) ? a.get(k) : "?") + " -> " + b.get(k));
+            org.sdex.spi.Param declared = Vocabulary.TRAIN.setting(k);
+            JsonNode before = a.has(k) ? a.get(k) : declared == null ? null : CheckpointFormat.JSON.valueToTree(declared.defaultValue());
+            if (before == null || !same(before, b.get(k))) diffs.add(k + " " + (before == null ? "nothing" : before) + " -> " + b.get(k));
         });
-        return diffs.isEmpty() ? "format changed" : String.join(", ", diffs);
+        return diffs.isEmpty() ? null : String.join(", ", diffs);
+    }
+
+    private static boolean same(JsonNode a, JsonNode b) {
+        return a.isNumber() && b.isNumber() ? a.doubleValue() == b.doubleValue() : a.equals(b);
     }
 
     private static ObjectNode relevant(ObjectNode settings) {

@@ -28,10 +28,13 @@ public final class ImageQuality {
         return out;
     }
 
+    /** Whether SSIM is defined for images of h x w pixels: the window fits. */
+    public static boolean ssimFits(long h, long w) { return h >= WINDOW && w >= WINDOW; }
+
     /** SSIM of each image of {@code x} [N, C, H, W] against {@code reference} (both in [0, 1]); 1 for identical images. */
     public static double[] ssim(INDArray x, INDArray reference) {
         int c = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
-        if (h < WINDOW || w < WINDOW) throw new IllegalArgumentException("SSIM needs images of at least " + WINDOW + "x" + WINDOW + " pixels");
+        if (!ssimFits(h, w)) throw new IllegalArgumentException("SSIM needs images of at least " + WINDOW + "x" + WINDOW + " pixels");
         double[][] a = rows(x, true), b = rows(reference, false);
         double[] kernel = gaussian();
         double[] out = new double[a.length];

@@ -11,6 +11,7 @@ import org.sdex.core.classify.ClassifierNetwork;
 import org.sdex.core.config.ConditionSettings;
 import org.sdex.core.config.ConfigException;
 import org.sdex.core.config.PluginRef;
+import org.sdex.core.config.SampleSettings;
 import org.sdex.core.config.Section;
 import org.sdex.core.config.SourceLocation;
 import org.sdex.core.error.SdexException;
@@ -66,8 +67,8 @@ final class ConditionCheck {
      * @param dataPresent false when validating without the data files: then nothing is read and
      *                    the result is null (the settings and plugin names are still checked)
      */
-    Conditioning build(long seed, Sde sde, Dataset data, Model model, SamplingMethod sampling, Path observationsOption,
-                       boolean dataPresent) {
+    Conditioning build(long seed, Sde sde, Dataset data, Model model, SamplingMethod sampling, SampleSettings sample,
+                       Path observationsOption, boolean dataPresent) {
         ConditionSettings s = ConditionSettings.from(Vocabulary.CONDITION.read(section, seed));
         PluginRef guideRef = section.plugins.get("guide");
         Resolved<GuidePlugin> guide = validation.resolve(org.sdex.spi.PluginKind.GUIDE, "guide", guideRef, section.location, GuidePlugin.class);
@@ -134,7 +135,7 @@ final class ConditionCheck {
         int[] labels = labelled ? repeatEach(s.labels(), s.n()) : null;
         NoisyClassifier classifier = needs.contains(GuideNeed.CLASSIFIER) ? classifier(s, sde, data, guideRef, who) : null;
         ClassifierNetwork judge = s.judge().isEmpty() ? null : judge(s.judge(), data);
-        GuideContext ctx = new GuideContext(sde, shape, measurement, labels, classifier);
+        GuideContext ctx = new GuideContext(sde, shape, measurement, labels, classifier).sampledWith(sampling.steps(sample), sample.eps());
         String why = GuidedSampling.unsupported(guide, sampling, capabilities(model), ctx);
         if (why != null) throw new ConfigException(guideRef.location, why);
         var built = ExperimentValidator.create(guideRef, () -> guide.plugin().create(guide.params(), ctx));

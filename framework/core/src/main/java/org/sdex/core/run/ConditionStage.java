@@ -48,11 +48,13 @@ final class ConditionStage {
         if (c.truth() != null && images) {
             PixelRange range = data.pixels().get();
             INDArray truth = unit(c.truth(), range), recon = unit(x, range);
+            // SSIM's 11x11 window does not fit smaller images (an image_folder's size may be anything): PSNR only
+            boolean ssim = ImageQuality.ssimFits(x.size(2), x.size(3));
             columns.put("psnr", ImageQuality.psnr(recon, truth));
-            columns.put("ssim", ImageQuality.ssim(recon, truth));
+            if (ssim) columns.put("ssim", ImageQuality.ssim(recon, truth));
             if (baseline != null) {
                 columns.put("baselinePsnr", ImageQuality.psnr(unit(baseline, range), truth));
-                columns.put("baselineSsim", ImageQuality.ssim(unit(baseline, range), truth));
+                if (ssim) columns.put("baselineSsim", ImageQuality.ssim(unit(baseline, range), truth));
             }
         } else if (c.truth() != null) {
             columns.put("rmse", rmse(x, c.truth()));

@@ -172,7 +172,7 @@ public final class ExperimentValidator {
             sample = SampleSettings.from(Vocabulary.SAMPLE.read(withDefaults, seed));
             samplerPlugins = check(sampleSection, sampling, sample, sde, config.section("condition") != null);
         }
-        Conditioning condition = condition(config, seed, sde, dataset, model, sampling, data, missing, splits);
+        Conditioning condition = condition(config, seed, sde, dataset, model, sampling, sample, data, missing, splits);
         if (condition != null) sample = sample.withN(condition.samples()); // one sample per observation, or n per label
         ExperimentPlan.Likelihood likelihood = likelihood(config.section("likelihood"), seed, sde, dataset, model,
                 data, config.data, modelRef.name(), missing, splits);
@@ -215,7 +215,7 @@ public final class ExperimentValidator {
 
     /** The condition block checked and built (null without one, or when validating without the data files). */
     private Conditioning condition(ExperimentConfig config, long seed, Sde sde, Dataset dataset, Model model, SamplingMethod sampling,
-                                   Resolved<DatasetPlugin> data, List<String> missing, Map<String, Dataset> splits) {
+                                   SampleSettings sample, Resolved<DatasetPlugin> data, List<String> missing, Map<String, Dataset> splits) {
         Section section = config.section("condition");
         if (section == null) {
             if (options.observations() != null) throw new ConfigException(config.location, "--observations needs a condition { ... } block with an operator");
@@ -232,7 +232,7 @@ public final class ExperimentValidator {
             }
         };
         boolean present = model != null && (missing == null || missing.isEmpty());
-        return new ConditionCheck(lent, section).build(seed, sde, dataset, model, sampling, options.observations(), present);
+        return new ConditionCheck(lent, section).build(seed, sde, dataset, model, sampling, sample, options.observations(), present);
     }
 
     private ExperimentPlan.Likelihood likelihood(Section section, long seed, Sde sde, Dataset dataset, Model model,

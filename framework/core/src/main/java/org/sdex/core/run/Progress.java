@@ -1,5 +1,6 @@
 package org.sdex.core.run;
 
+import java.time.Duration;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -12,16 +13,25 @@ public final class Progress implements AutoCloseable {
     private Progress(ProgressBar bar) { this.bar = bar; }
 
     public static Progress start(String task, long max, boolean enabled) {
+        return start(task, max, 0, enabled);
+    }
+
+    /** A bar that starts at {@code initial} of {@code max} (a resumed run): rate and ETA count this session's steps only. */
+    public static Progress start(String task, long max, long initial, boolean enabled) {
         if (!enabled) return new Progress(null);
-        ProgressBar bar = new ProgressBarBuilder()
+        return new Progress(builder(task, max, initial).setConsumer(new ConsoleProgressBarConsumer(System.err)).build());
+    }
+
+    /** The bar's settings, for bars of other units (the downloader's bytes); starts at {@code initial} as above. */
+    public static ProgressBarBuilder builder(String task, long max, long initial) {
+        return new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(max)
+                // the bar's rate is (current - start) / time since the bar started: start where this session does
+                .startsFrom(initial, Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500)
-                .showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .build();
-        return new Progress(bar);
+                .showSpeed();
     }
 
     public void stepTo(long n) {

@@ -63,8 +63,7 @@ final class TrainingStage {
         Preemption.arm();
         try (MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"));
              TensorBoardLog tb = s.tensorboard() ? new TensorBoardLog(dir.resolve("tensorboard")) : null;
-             Progress bar = Progress.start("train", s.steps(), options.progress())) {
-            bar.stepTo(first);
+             Progress bar = Progress.start("train", s.steps(), first, options.progress())) {
             trainer.train(state, store, new TrainListener() {
                 double window;
                 int count;

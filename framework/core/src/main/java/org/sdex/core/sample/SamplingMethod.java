@@ -24,6 +24,9 @@ public sealed interface SamplingMethod {
     /** Names and parameters of the chosen plugins (for config.json and metrics). */
     Map<String, Object> describe();
 
+    /** The steps from T to eps, or 0 when the way chooses them (an adaptive ODE solver). */
+    default int steps(SampleSettings s) { return s.steps(); }
+
     /** Song et al. 2021 Alg. 1: N steps of corrector then predictor from T to eps. */
     record PredictorCorrector(Resolved<PredictorPlugin> predictor, Resolved<CorrectorPlugin> corrector) implements SamplingMethod {
         @Override public String label() { return predictor.name() + "/" + corrector.name(); }
@@ -45,6 +48,8 @@ public sealed interface SamplingMethod {
     /** The probability-flow ODE (Song et al. 2021 Sec. 4.3) from T to eps, then optionally Tweedie denoising. */
     record ProbabilityFlowOde(Resolved<OdeSolverPlugin> solver) implements SamplingMethod {
         @Override public String label() { return "ode " + solver.name(); }
+
+        @Override public int steps(SampleSettings s) { return solver.plugin().adaptive() ? 0 : s.steps(); }
 
         @Override public long expectedNfe(SampleSettings s) {
             if (solver.plugin().adaptive()) return -1;

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -186,5 +187,45 @@ class CheckpointStoreTest {
         // steps is bookkeeping; lr changes the loss sequence
         assertThat(logged.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
                 .contains("different training settings (lr 0.001 -> 0.005)"));
+    }
+
+    @Test
+    void aSettingNewerThanTheCheckpointAtItsDefaultIsNoDifference() throws IOException {
+        // a checkpoint as an sdex before labelDropout wrote it: no such setting, and a digest of the settings without it
+        train(network(List.of(8)), 10, 3);
+        Path f = dir.resolve("ckpt-10.sdex");
+        byte[] b = Files.readAllBytes(f);
+        String text = new String(b, StandardCharsets.ISO_8859_1);
+        String setting = "\"labelDropout\":0.1,";
+        String digest = CheckpointStore.load(f).metadata().get("settingsDigest").asText();
+        assertThat(text).contains(setting).contains(digest);
+        text = text.replace(setting, " ".repeat(setting.length())).replace(digest, "0".repeat(digest.length()));
+        b = text.getBytes(StandardCharsets.ISO_8859_1);
+        CRC32 crc = new CRC32();
+        crc.update(b, 0, b.length - 8);
+        ByteBuffer.wrap(b).putLong(b.length - 8, crc.getValue());
+        Files.write(f, b);
+        assertThat(CheckpointStore.load(f).metadata().get("settings").has("labelDropout")).isFalse();
+
+        ScoreNetwork net = network(List.of(8));
+        assertThat(new CheckpointStore(dir, 3).restoreLatest(net, new Trainer(net, SDE, DATA, settings(10, 3)).initialState())).contains(10);
+        assertThat(logged.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains("different training settings"));
+        // the negative control: a setting that did change is still named, and labelDropout (unconditional) is not
+        TrainSettings changed = Fixtures.settings("steps", 10, "batchSize", 16, "checkpointEvery", 10, "lr", 5e-3);
+        new CheckpointStore(dir, 3).restoreLatest(net, new Trainer(net, SDE, DATA, changed).initialState());
+        assertThat(logged.list).filteredOn(e -> e.getFormattedMessage().contains("different training settings")).singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).contains("(lr 0.001 -> 0.005)"));
+    }
+
+    @Test
+    void labelDropoutIsComparedForClassConditionalModelsOnlyAndAnAbsentSettingAsItsDefault() {
+        var saved = CheckpointFormat.JSON.valueToTree(Fixtures.settings("lr", 1e-3));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) saved).remove("labelDropout");
+        assertThat(CheckpointStore.settingsDiff(saved, Fixtures.settings("lr", 1e-3), true)).isNull();
+        assertThat(CheckpointStore.settingsDiff(saved, Fixtures.settings("lr", 1e-3, "labelDropout", 0.3), true))
+                .isEqualTo("labelDropout 0.1 -> 0.3");
+        assertThat(CheckpointStore.settingsDiff(saved, Fixtures.settings("lr", 1e-3, "labelDropout", 0.3), false)).isNull();
+        assertThat(CheckpointStore.settingsDiff(saved, Fixtures.settings("lr", 2e-3), false)).isEqualTo("lr 0.001 -> 0.002");
+        assertThat(CheckpointStore.settingsDiff(null, Fixtures.settings("lr", 1e-3), false)).isEqualTo("unknown");
     }
 }

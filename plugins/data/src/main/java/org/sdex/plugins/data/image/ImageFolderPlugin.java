@@ -27,7 +27,8 @@ import org.sdex.spi.data.DatasetPlugin;
  *       for every split: train and test are then the same images.</li>
  *   <li><b>Labels.</b> If the split folder has sub-folders, each is a class, labelled 0, 1, ... in
  *       the sorted order of the folder names, and holds that class's images (searched recursively);
- *       images next to the class folders are an error. Without sub-folders there are no labels.</li>
+ *       images next to the class folders are an error. Without sub-folders there are no labels. A
+ *       split other than train must have train's class folders (the same labels).</li>
  *   <li><b>Order.</b> Classes in label order, each class's files sorted by path; {@code limit} keeps
  *       the first N of that order (and decodes only those).</li>
  *   <li><b>Pixels.</b> The largest centred square is cropped and resampled to {@code size x size}
@@ -83,6 +84,7 @@ public final class ImageFolderPlugin implements DatasetPlugin {
             if (Files.isDirectory(child)) classDirs.add(child);
             else if (isImage(child)) loose.add(child);
         }
+        if (!folder.equals(dir) && !split.equals("train")) sameClassesAsTrain(who, dir.resolve("train"), folder, classDirs);
         List<Path> files = new ArrayList<>();
         List<Integer> labelOf = new ArrayList<>();
         List<String> classes = new ArrayList<>();
@@ -117,6 +119,23 @@ public final class ImageFolderPlugin implements DatasetPlugin {
             for (int i = 0; i < take; i++) labels[i] = labelOf.get(i);
         }
         return new Images(pixels, labels, classes, take, channels, size, size);
+    }
+
+    /**
+     * A label is the position of its class folder's name in the sorted list, so a split whose class
+     * folders are not train's would label its images as other classes.
+     */
+    private static void sameClassesAsTrain(String who, Path train, Path folder, List<Path> classDirs) {
+        if (!Files.isDirectory(train)) return;
+        List<String> trainClasses = list(who, train).stream().filter(Files::isDirectory).map(p -> p.getFileName().toString()).toList();
+        List<String> classes = classDirs.stream().map(p -> p.getFileName().toString()).toList();
+        if (classes.equals(trainClasses)) return;
+        throw new IllegalArgumentException(who + ": " + folder + " has " + classFolders(classes) + ", " + train + " has "
+                + classFolders(trainClasses) + "; labels follow the sorted folder names, so every split needs train's class folders");
+    }
+
+    private static String classFolders(List<String> names) {
+        return names.isEmpty() ? "no class folders" : "the class folders " + names;
     }
 
     private static BufferedImage decode(String who, Path file) {

@@ -395,7 +395,9 @@ class ImageFilesTest {
         png(solid(40, 40, 0x0000FF), dir.resolve("train/blue/deeper/x.png"));
         png(solid(5, 7, 0x204080), dir.resolve("train/mixed/one.PNG"));
         Files.writeString(dir.resolve("train/red/notes.txt"), "not an image");
-        png(solid(16, 16, 0x00FF00), dir.resolve("test/green/g.png"));
+        png(solid(16, 16, 0x0000FF), dir.resolve("test/blue/b.png"));
+        png(solid(16, 16, 0x00FF00), dir.resolve("test/mixed/g.png"));
+        png(solid(16, 16, 0xFF0000), dir.resolve("test/red/r.png"));
 
         ImageData train = (ImageData) open(new ImageFolderPlugin(), "train", "dir", "shapes", "size", 16);
         assertThat(train.shape()).containsExactly(3, 16, 16);
@@ -417,8 +419,9 @@ class ImageFilesTest {
 
         ImageData test = (ImageData) open(new ImageFolderPlugin(), "test", "dir", "shapes", "channels", 1, "size", 8);
         assertThat(test.shape()).containsExactly(1, 8, 8);
-        assertThat(test.classNames()).containsExactly("green");
-        assertThat(test.pixel(0, 0, 4, 4)).isEqualTo(150); // 0.587 * 255 = 149.7
+        assertThat(test.classNames()).containsExactly("blue", "mixed", "red");
+        assertThat(test.labels(0, 3)).hasValue(new int[] {0, 1, 2});
+        assertThat(test.pixel(1, 0, 4, 4)).isEqualTo(150); // 0.587 * 255 = 149.7
         assertThat(Params.of(new ImageFolderPlugin(), Map.of("dir", "x")).bool("randomFlip")).isTrue();
     }
 
@@ -471,6 +474,28 @@ class ImageFilesTest {
         for (int c = 0; c < 3; c++) assertThat(g3.pixel(0, c, 1, 1)).isEqualTo(128);
         // without split folders, every split reads the folder itself
         assertThat(open(new ImageFolderPlugin(), "test", "dir", "grey").size()).hasValue(2);
+    }
+
+    @Test
+    void aTestSplitWithOtherClassFoldersThanTrainIsRefused() throws IOException {
+        Path dir = root.resolve("pets");
+        for (String f : new String[] {"train/cat/a.png", "train/dog/a.png", "test/cat/a.png", "test/dog/a.png"}) png(solid(4, 4, 0), dir.resolve(f));
+        // the same class folders: the test split opens, labelled as train is
+        assertThat(open(new ImageFolderPlugin(), "test", "dir", "pets").labels(0, 2)).hasValue(new int[] {0, 1});
+        // fish would be label 1 in test and dog is label 1 in train
+        Files.move(dir.resolve("test/dog"), dir.resolve("test/fish"));
+        assertOneLine(() -> open(new ImageFolderPlugin(), "test", "dir", "pets"), IllegalArgumentException.class,
+                "data 'image_folder': " + dir.resolve("test") + " has the class folders [cat, fish], " + dir.resolve("train")
+                        + " has the class folders [cat, dog]; labels follow the sorted folder names, so every split needs train's class folders");
+        // train itself is not compared with anything
+        assertThat(open(new ImageFolderPlugin(), "train", "dir", "pets").size()).hasValue(2);
+        // an unlabelled test split beside a labelled train split
+        Path flat = root.resolve("flat");
+        png(solid(4, 4, 0), flat.resolve("train/cat/a.png"));
+        png(solid(4, 4, 0), flat.resolve("test/a.png"));
+        assertOneLine(() -> open(new ImageFolderPlugin(), "test", "dir", "flat"), IllegalArgumentException.class,
+                "data 'image_folder': " + flat.resolve("test") + " has no class folders, " + flat.resolve("train")
+                        + " has the class folders [cat]; ");
     }
 
     @Test
