@@ -8,12 +8,13 @@
 // measured with the same classifier only, never with published Inception FIDs (docs/evaluation.md).
 //   ./sdex sweep experiments/fashion_samplers_fid.groovy --set model.init=runs/fashion_subvp-20261203-163607
 //   ./sdex sweep report sweeps/fashion_samplers_fid --sort fid
-// Size: 128 samples per point (two batches of 64) against all 10,000 test images. A forward pass of
-// this U-Net at batch 64 takes ~0.9 s on two idle cores, and the 7 points cost ~2,270 NFE together
-// (EM 1000, PC 500 x 2, rk45 ~200, 10 + 20 + 19 + 20 for the fast solvers), so about 4,500 batch
-// passes: ~70 min one point after another, ~50 min as `sdex sweep` runs it (two single-threaded
-// points at a time). The baseline (128 real training images against the same test images) shows
-// the FID that a perfect sampler would get at this small sample size.
+// Size: 64 samples per point (one batch) against all 10,000 test images. A forward pass of this
+// U-Net at batch 64 takes ~0.9 s on two idle cores, and the 7 points cost ~2,270 NFE together
+// (EM 1000, PC 500 x 2, rk45 ~200, 10 + 20 + 19 + 20 for the fast solvers): ~35 min one point
+// after another, less as `sdex sweep` runs it (two single-threaded points at a time). At 64
+// samples FID is mostly small-sample bias: the baseline (64 real training images against the
+// same test images) is the FID a perfect sampler would get, and KID (unbiased) with its standard
+// error is the number to compare. --set sample.n=256 for a tighter table (four times the time).
 experiment('fashion_samplers_fid') {
     seed 7
     data 'fashion', centered: true
@@ -26,7 +27,7 @@ experiment('fashion_samplers_fid') {
         predictor 'euler_maruyama'
         steps 1000
         eps 1e-3
-        n 128
+        n 64
         batchSize 64
     }
     evaluate {

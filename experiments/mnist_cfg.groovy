@@ -1,8 +1,8 @@
-// Classifier-free guidance on MNIST: a class-conditional U-Net (label embedding, labels dropped in
-// training so that it also learns the unconditional score) trained by a script like mnist_vp.groovy
-// with classes: 10, sampled here from its weights with guidance weight w = 1 (two network passes per
+// Classifier-free guidance on MNIST: the class-conditional U-Net of mnist_vp_conditional.groovy
+// (label embedding, labels dropped in training so that it also learns the unconditional score),
+// sampled here from its weights with guidance weight w = 1 (two network passes per
 // step), 8 samples of each digit, judged by the clean classifier of experiments/classifiers.
-//   ./sdex run experiments/mnist_cfg.groovy --set model.init=runs/mnist_vp_conditional-.../checkpoints/ckpt-1000.sdex
+//   ./sdex run experiments/mnist_cfg.groovy --set model.init=runs/mnist_vp_conditional-...
 experiment('mnist_cfg') {
     seed 3
     data 'mnist', centered: true
@@ -11,7 +11,7 @@ experiment('mnist_cfg') {
           nf: 32, chMult: [1, 2, 2], numResBlocks: 1, attnResolutions: [7],
           dropout: 0.0, resblockType: 'biggan', skipRescale: true, embeddingType: 'positional',
           classes: 10,
-          init: 'checkpoints/mnist_vp_conditional.sdex'
+          init: 'runs/mnist_vp_conditional', weights: 'ema'
     sample {
         predictor 'euler_maruyama'
         steps 200
