@@ -1,11 +1,11 @@
 // Inpainting on Fashion-MNIST with the U-Net of fashion_subvp.groovy, sample-only from its trained
-// weights: the first 64 test images with a centred 14x14 box missing, sigma_y = 0.05, DPS with 250
-// Euler-Maruyama steps (2 network passes per step: the score and its input VJP). Writes
-// reconstructions.npy, observations.npy, strip.png (A+y, reconstruction, truth) and inverse.csv
-// (PSNR/SSIM of each image and of the zero-filled baseline). 70% random pixels missing instead:
-//   --set condition.operator.mask=random
-// The weights: a checkpoint of experiments/fashion_subvp.groovy, e.g.
-//   ./sdex run experiments/fashion_inpaint.groovy --set model.init=runs/fashion_subvp-.../checkpoints/ckpt-900.sdex
+// weights: the first 64 test images with a centred 14x14 box missing, sigma_y = 0.05, PiGDM with 100
+// Euler-Maruyama steps (2 network passes per step: the score and its input VJP; about 5 minutes on
+// one core). Writes reconstructions.npy, observations.npy, strip.png (A+y, reconstruction, truth) and
+// inverse.csv (PSNR/SSIM of each image and of the zero-filled baseline). Results: docs/guides.md.
+// 70% random pixels missing instead: --set condition.operator.mask=random; other guides:
+// --set condition.guide=dps (any differentiable operator) or replace (score_sde's inpainter).
+//   ./sdex run experiments/fashion_inpaint.groovy --set model.init=runs/fashion_subvp-...
 experiment('fashion_inpaint') {
     seed 7
     data 'fashion', centered: true
@@ -13,15 +13,15 @@ experiment('fashion_inpaint') {
     model 'ddpmpp',
           nf: 32, chMult: [1, 2, 2], numResBlocks: 1, attnResolutions: [7],
           dropout: 0.0, resblockType: 'biggan', skipRescale: true, embeddingType: 'positional',
-          init: 'checkpoints/fashion_subvp.sdex'
+          init: 'runs/fashion_subvp', weights: 'ema'
     sample {
         predictor 'euler_maruyama'
-        steps 250
+        steps 100
         eps 1e-3
-        batchSize 16
+        batchSize 64
     }
     condition {
-        guide 'dps'
+        guide 'pigdm'
         operator 'inpaint', mask: 'box', missing: 0.7
         split 'test'
         n 64

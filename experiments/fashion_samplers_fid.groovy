@@ -9,12 +9,12 @@
 //   ./sdex sweep experiments/fashion_samplers_fid.groovy --set model.init=runs/fashion_subvp-20261203-163607
 //   ./sdex sweep report sweeps/fashion_samplers_fid --sort fid
 // Size: 64 samples per point (one batch) against all 10,000 test images. A forward pass of this
-// U-Net at batch 64 takes ~0.9 s on two idle cores, and the 7 points cost ~2,270 NFE together
-// (EM 1000, PC 500 x 2, rk45 ~200, 10 + 20 + 19 + 20 for the fast solvers): ~35 min one point
-// after another, less as `sdex sweep` runs it (two single-threaded points at a time). At 64
-// samples FID is mostly small-sample bias: the baseline (64 real training images against the
-// same test images) is the FID a perfect sampler would get, and KID (unbiased) with its standard
-// error is the number to compare. --set sample.n=256 for a tighter table (four times the time).
+// U-Net at batch 64 takes ~0.9 s on two idle cores; the 8 points cost ~2,520 NFE together (EM 1000
+// and 250 (fashion_subvp's own sampler), PC 500 x 2, rk45 ~200, 10 + 20 + 19 + 20 for the fast
+// solvers): ~40 min one point after another. At 64 samples FID is mostly small-sample bias: the
+// baseline (64 real training images against the same test images) is the FID a perfect sampler
+// would get, and KID (unbiased) with its standard error is the number to compare.
+// --set sample.n=256 for a tighter table (four times the time).
 experiment('fashion_samplers_fid') {
     seed 7
     data 'fashion', centered: true
@@ -37,10 +37,10 @@ experiment('fashion_samplers_fid') {
     }
     // one way of sampling per point; null keeps the script's setting (and leaves other ways unset)
     sweep {
-        zip 'sample.predictor': ['euler_maruyama', 'reverse_diffusion', null, null, null, null, null],
-            'sample.corrector': [null, 'langevin', null, null, null, null, null],
-            'sample.ode':       [null, null, 'rk45', null, null, null, null],
-            'sample.solver':    [null, null, null, 'dpm_solver_pp', 'dpm_solver_pp', 'edm_heun', 'ddim'],
-            'sample.steps':     [1000, 500, null, 10, 20, 10, 20]
+        zip 'sample.predictor': ['euler_maruyama', 'euler_maruyama', 'reverse_diffusion', null, null, null, null, null],
+            'sample.corrector': [null, null, 'langevin', null, null, null, null, null],
+            'sample.ode':       [null, null, null, 'rk45', null, null, null, null],
+            'sample.solver':    [null, null, null, null, 'dpm_solver_pp', 'dpm_solver_pp', 'edm_heun', 'ddim'],
+            'sample.steps':     [1000, 250, 500, null, 10, 20, 10, 20]
     }
 }

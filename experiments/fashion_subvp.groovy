@@ -1,6 +1,6 @@
 // DDPM++ (sub-VP) on Fashion-MNIST, sized for a 2-core CPU: a 1.26M-parameter U-Net (nf 32,
-// levels 28/14/7, one BigGAN residual block per level, attention at 7x7) trained for 900 steps
-// (40-60 minutes), then 64 samples with Euler-Maruyama and the test-set bits/dim of 16 images.
+// levels 28/14/7, one BigGAN residual block per level, attention at 7x7) trained for 4000 steps
+// (about an hour on two cores), then 64 samples with Euler-Maruyama and the test-set bits/dim of 16 images.
 // Needs Fashion-MNIST under the data root: `./sdex data get fashion` puts it in ./data.
 // The samples and loss curve of one such run are in docs/fashion.md.
 //   ./sdex data get fashion && ./sdex run experiments/fashion_subvp.groovy
@@ -12,7 +12,7 @@ experiment('fashion_subvp') {
           nf: 32, chMult: [1, 2, 2], numResBlocks: 1, attnResolutions: [7],
           dropout: 0.0, resblockType: 'biggan', skipRescale: true, embeddingType: 'positional'
     train {
-        steps 900
+        steps 4000
         batchSize 32
         lr 1e-3
         warmup 100

@@ -73,7 +73,7 @@ class RepositoryExperimentsTest {
     void sampleOnlyScriptsSayTheirCheckpointIsMissingAndOtherwiseValidate(String name) throws IOException {
         ExperimentConfig config = ExperimentLoader.load(EXPERIMENTS.resolve(name));
         assertThatThrownBy(() -> validator(root).validate(config)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("model setting 'init': no file or directory 'checkpoints/");
+                .hasMessageContaining("model setting 'init': no file or directory 'runs/");
         Path weights = Files.createDirectories(root.resolve("weights-" + name));
         List<String> sets = new java.util.ArrayList<>(List.of("model.init=" + weights));
         // the committed judge, seen from this module (the script names it from the checkout's root)
@@ -117,7 +117,7 @@ class RepositoryExperimentsTest {
     void theSamplerComparisonSaysWhenTheTrainedWeightsAreMissing() {
         Path script = EXPERIMENTS.resolve("fashion_samplers_fid.groovy");
         assertThatThrownBy(() -> validator(root).validate(ExperimentLoader.load(script))).isInstanceOf(ConfigException.class)
-                .hasMessageEndingWith("fashion_samplers_fid.groovy:22: model setting 'init': no file or directory 'runs/fashion_subvp'"
+                .hasMessageEndingWith("fashion_samplers_fid.groovy:23: model setting 'init': no file or directory 'runs/fashion_subvp'"
                         + " (name the trained weights with --set model.init=PATH)");
     }
 
